@@ -1,0 +1,479 @@
+//! Child parameter types and their placement.
+//!
+//! A child function receives only values of the sealed [`ChildArg`] types: integers, `bool`,
+//! `char`, [`Errno`], [`Fd`], [`CStrRef`], [`Argv`], [`Envp`], and `Option`s, tuples and arrays of
+//! these. `spawn!` turns the parent's values (`&str`, `&[&str]`, `&OwnedFd`, …) into them with the
+//! sealed [`Place`] trait, deep-copying every byte the child will read into the child's stack
+//! (SOUNDNESS items 2 and 8): the child never reads the parent's memory, which other threads may
+//! free or change, and needs no allocation.
+//!
+//! # Safety
+//!
+//! `CStrRef`, `Argv` and `Envp` hold raw pointers into a [`Stack`](crate::Stack) (or into the
+//! binary's read-only data, for `c"…"` literals). They are only created by placement or from
+//! `&'static CStr`, and only dereferenced in the child, while the stack is owned by the `Spawned`
+//! handle and cannot be unmapped.
+#![allow(unsafe_code)]
+
+use core::ffi::{CStr, c_char};
+use core::ptr::NonNull;
+use std::ffi::{CString, OsStr, OsString};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Errno, SpawnError};
+use crate::stack::Placer;
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// The sealed set of types a child function may take and hold (SOUNDNESS item 10): all `Copy`,
+/// none with `Drop`, `Deref` or interior references to the parent's memory.
+pub trait ChildArg: Copy + sealed::Sealed + 'static {}
+
+macro_rules! plain_child_values {
+    ($($t:ty),*) => {$(
+        impl sealed::Sealed for $t {}
+        impl ChildArg for $t {}
+        impl Place<$t> for $t {
+            #[inline]
+            fn place(self, _: &mut Placer<'_>) -> Result<$t, SpawnError> { Ok(self) }
+        }
+    )*};
+}
+plain_child_values!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, bool, char, Errno, Fd);
+
+impl<T: ChildArg> sealed::Sealed for Option<T> {}
+impl<T: ChildArg> ChildArg for Option<T> {}
+impl<T: ChildArg, const N: usize> sealed::Sealed for [T; N] {}
+impl<T: ChildArg, const N: usize> ChildArg for [T; N] {}
+impl sealed::Sealed for () {}
+impl ChildArg for () {}
+
+macro_rules! tuple_child_values {
+    ($(($($t:ident $a:ident $i:tt),+))*) => {$(
+        impl<$($t: ChildArg),+> sealed::Sealed for ($($t,)+) {}
+        impl<$($t: ChildArg),+> ChildArg for ($($t,)+) {}
+        impl<$($t: ChildArg, $a: Place<$t>),+> Place<($($t,)+)> for ($($a,)+) {
+            #[inline]
+            fn place(self, p: &mut Placer<'_>) -> Result<($($t,)+), SpawnError> {
+                Ok(($(self.$i.place(p)?,)+))
+            }
+        }
+    )*};
+}
+tuple_child_values! {
+    (T0 A0 0)
+    (T0 A0 0, T1 A1 1)
+    (T0 A0 0, T1 A1 1, T2 A2 2)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5)
+}
+
+/// Placement of a parent-side value as the child-side `T` (sealed; used by `spawn!`).
+pub trait Place<T>: sealed_place::Sealed<T> {
+    /// Deep-copies `self` into the stack as a `T`.
+    fn place(self, p: &mut Placer<'_>) -> Result<T, SpawnError>;
+}
+
+mod sealed_place {
+    pub trait Sealed<T> {}
+    impl<T, A: super::Place<T>> Sealed<T> for A {}
+}
+
+impl Place<()> for () {
+    #[inline]
+    fn place(self, _: &mut Placer<'_>) -> Result<(), SpawnError> {
+        Ok(())
+    }
+}
+
+impl<T: ChildArg, A: Place<T>> Place<Option<T>> for Option<A> {
+    fn place(self, p: &mut Placer<'_>) -> Result<Option<T>, SpawnError> {
+        self.map(|a| a.place(p)).transpose()
+    }
+}
+
+impl<T: ChildArg, A: Place<T>, const N: usize> Place<[T; N]> for [A; N] {
+    fn place(self, p: &mut Placer<'_>) -> Result<[T; N], SpawnError> {
+        let mut out = [None; N];
+        for (slot, a) in out.iter_mut().zip(self) {
+            *slot = Some(a.place(p)?);
+        }
+        Ok(out.map(|v| v.expect("every slot was filled above")))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fd
+
+/// A file descriptor number in the child. Carries no ownership: the child's fd table is a copy of
+/// the parent's at clone time.
+///
+/// ```
+/// use aspawn::Fd;
+/// assert_eq!(Fd::STDOUT.as_raw(), 1);
+/// assert_eq!(Fd::from_raw(7).as_raw(), 7);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+#[repr(transparent)]
+pub struct Fd(i32);
+
+impl Fd {
+    /// Standard input, 0.
+    pub const STDIN: Fd = Fd(0);
+    /// Standard output, 1.
+    pub const STDOUT: Fd = Fd(1);
+    /// Standard error, 2.
+    pub const STDERR: Fd = Fd(2);
+
+    /// The fd with this number.
+    #[inline]
+    pub const fn from_raw(fd: i32) -> Fd {
+        Fd(fd)
+    }
+
+    /// Its number.
+    #[inline]
+    pub const fn as_raw(self) -> i32 {
+        self.0
+    }
+}
+
+impl Place<Fd> for BorrowedFd<'_> {
+    #[inline]
+    fn place(self, _: &mut Placer<'_>) -> Result<Fd, SpawnError> {
+        Ok(Fd(self.as_raw_fd()))
+    }
+}
+
+impl<T: AsFd + ?Sized> Place<Fd> for &T {
+    #[inline]
+    fn place(self, _: &mut Placer<'_>) -> Result<Fd, SpawnError> {
+        Ok(Fd(self.as_fd().as_raw_fd()))
+    }
+}
+
+// Keep `&OwnedFd` explicit in the docs' table: it is covered by the `AsFd` impl above.
+const _: fn(&OwnedFd) = |fd| {
+    fn takes<A: Place<Fd>>(_: A) {}
+    takes(fd)
+};
+
+// ---------------------------------------------------------------------------------------------
+// CStrRef
+
+/// A NUL-terminated string in the child: placed into the stack by `spawn!`, or a `c"…"` literal.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct CStrRef {
+    ptr: NonNull<u8>,
+    len: usize,
+}
+
+// SAFETY (for the impls below): the pointee is immutable placed bytes or static data.
+impl CStrRef {
+    /// A `c"…"` literal (or any static C string) as a `CStrRef`.
+    ///
+    /// ```
+    /// let s = aspawn::CStrRef::from_static(c"/bin/true");
+    /// assert_eq!(s.len(), 9);
+    /// ```
+    #[inline]
+    pub const fn from_static(s: &'static CStr) -> CStrRef {
+        let bytes = s.to_bytes();
+        CStrRef {
+            // SAFETY: a reference is never null.
+            ptr: unsafe { NonNull::new_unchecked(bytes.as_ptr() as *mut u8) },
+            len: bytes.len(),
+        }
+    }
+
+    /// Length in bytes, without the NUL.
+    #[inline]
+    pub const fn len(self) -> usize {
+        self.len
+    }
+
+    /// Whether it is the empty string.
+    #[inline]
+    pub const fn is_empty(self) -> bool {
+        self.len == 0
+    }
+
+    /// The byte at `i`, if `i < len()`.
+    #[inline]
+    pub fn get(self, i: usize) -> Option<u8> {
+        if i < self.len {
+            // SAFETY: `i` is within the placed bytes.
+            Some(unsafe { *self.ptr.as_ptr().add(i) })
+        } else {
+            None
+        }
+    }
+
+    /// The pointer to pass to a system call.
+    #[inline]
+    pub(crate) fn as_ptr(self) -> *const c_char {
+        self.ptr.as_ptr().cast()
+    }
+
+    /// The bytes, without the NUL.
+    #[inline]
+    pub(crate) fn bytes(&self) -> &[u8] {
+        // SAFETY: `len` bytes are valid for as long as the stack (or static) lives, which
+        // outlasts every use in the child.
+        unsafe { core::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
+    }
+
+    pub(crate) fn from_placed(ptr: NonNull<u8>, len: usize) -> CStrRef {
+        CStrRef { ptr, len }
+    }
+}
+
+impl core::fmt::Debug for CStrRef {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Debug::fmt(&String::from_utf8_lossy(self.bytes()), f)
+    }
+}
+
+impl sealed::Sealed for CStrRef {}
+impl ChildArg for CStrRef {}
+
+/// Parent-side values that become a [`CStrRef`]: `&CStr`, `&CString`, `&str`, `&String`, `&OsStr`,
+/// `&OsString`, `&Path`, `&PathBuf` (a NUL is appended; an interior NUL is a `SpawnError`).
+pub trait CStrSource: sealed_src::Sealed {
+    /// The bytes and whether they already end with the NUL.
+    #[doc(hidden)]
+    fn c_bytes(&self) -> (&[u8], bool);
+}
+
+mod sealed_src {
+    pub trait Sealed {}
+}
+
+macro_rules! cstr_sources {
+    ($($t:ty => |$s:ident| $e:expr;)*) => {$(
+        impl sealed_src::Sealed for $t {}
+        impl CStrSource for $t {
+            #[inline]
+            fn c_bytes(&self) -> (&[u8], bool) { let $s = self; $e }
+        }
+        impl Place<CStrRef> for &$t {
+            #[inline]
+            fn place(self, p: &mut Placer<'_>) -> Result<CStrRef, SpawnError> {
+                place_cstr(p, self, "string")
+            }
+        }
+    )*};
+}
+cstr_sources! {
+    CStr => |s| (s.to_bytes_with_nul(), true);
+    CString => |s| (s.as_bytes_with_nul(), true);
+    str => |s| (s.as_bytes(), false);
+    String => |s| (s.as_bytes(), false);
+    OsStr => |s| (s.as_bytes(), false);
+    OsString => |s| (s.as_bytes(), false);
+    Path => |s| (s.as_os_str().as_bytes(), false);
+    PathBuf => |s| (s.as_os_str().as_bytes(), false);
+}
+
+impl<S: CStrSource + ?Sized> CStrSource for &S {
+    #[inline]
+    fn c_bytes(&self) -> (&[u8], bool) {
+        (**self).c_bytes()
+    }
+}
+impl<S: CStrSource + ?Sized> sealed_src::Sealed for &S {}
+
+fn place_cstr<S: CStrSource + ?Sized>(
+    p: &mut Placer<'_>,
+    s: &S,
+    what: &'static str,
+) -> Result<CStrRef, SpawnError> {
+    let (bytes, has_nul) = s.c_bytes();
+    let ptr = p.put_c_bytes(bytes, has_nul, what)?;
+    let len = if has_nul { bytes.len() - 1 } else { bytes.len() };
+    Ok(CStrRef::from_placed(ptr, len))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Argv / Envp
+
+/// A NULL-terminated array of C strings in the child, ready for `execve`'s `argv`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Argv {
+    ptr: NonNull<*const c_char>,
+    len: usize,
+}
+
+/// A NULL-terminated array of `KEY=VALUE` C strings in the child, ready for `execve`'s `envp`.
+///
+/// In the parent, [`Envp::inherit`] places the parent's environment at spawn time and
+/// [`Envp::empty`] places none.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Envp(Argv);
+
+macro_rules! string_array_api {
+    ($t:ident, $inner:expr) => {
+        impl $t {
+            /// Number of strings (the terminating NULL not counted).
+            #[inline]
+            pub fn len(self) -> usize {
+                let a: Argv = $inner(self);
+                a.len
+            }
+
+            /// Whether there are none.
+            #[inline]
+            pub fn is_empty(self) -> bool {
+                self.len() == 0
+            }
+
+            /// The string at `i`, if `i < len()`.
+            #[inline]
+            pub fn get(self, i: usize) -> Option<CStrRef> {
+                let a: Argv = $inner(self);
+                a.at(i)
+            }
+        }
+        impl sealed::Sealed for $t {}
+        impl ChildArg for $t {}
+        impl core::fmt::Debug for $t {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                let a: Argv = $inner(*self);
+                f.debug_list().entries((0..a.len).filter_map(|i| a.at(i))).finish()
+            }
+        }
+    };
+}
+string_array_api!(Argv, |a: Argv| a);
+string_array_api!(Envp, |e: Envp| e.0);
+
+impl Argv {
+    fn at(self, i: usize) -> Option<CStrRef> {
+        if i >= self.len {
+            return None;
+        }
+        // SAFETY: `i < len`; the array and its strings were placed together and live as long
+        // as the stack.
+        unsafe {
+            let s = *self.ptr.as_ptr().add(i);
+            let len = crate::ctx::c_strlen(s.cast());
+            Some(CStrRef::from_placed(NonNull::new_unchecked(s as *mut u8), len))
+        }
+    }
+
+    /// The `argv` pointer for `execve`.
+    #[inline]
+    pub(crate) fn as_ptr(self) -> *const *const c_char {
+        self.ptr.as_ptr()
+    }
+}
+
+impl Envp {
+    /// The parent's environment, read when `spawn!` places it (the `environ` that `getenv` and
+    /// `posix_spawn` read; see [`std::env::set_var`] for the rules on changing it).
+    pub fn inherit() -> EnvSource<'static> {
+        EnvSource::Inherit
+    }
+
+    /// No environment at all.
+    pub fn empty() -> EnvSource<'static> {
+        EnvSource::Empty
+    }
+
+    /// The `envp` pointer for `execve`.
+    #[inline]
+    pub(crate) fn as_ptr(self) -> *const *const c_char {
+        self.0.as_ptr()
+    }
+}
+
+/// A parent-side environment for an [`Envp`] parameter: [`Envp::inherit`] or [`Envp::empty`].
+#[derive(Clone, Copy, Debug)]
+pub enum EnvSource<'a> {
+    /// The parent's `environ` at spawn time.
+    Inherit,
+    /// No variables.
+    Empty,
+    #[doc(hidden)]
+    _Lifetime(core::marker::PhantomData<&'a ()>),
+}
+
+fn place_strings<'s, I>(p: &mut Placer<'_>, items: I, what: &'static str) -> Result<Argv, SpawnError>
+where
+    I: ExactSizeIterator<Item = (&'s [u8], bool)> + Clone,
+{
+    let n = items.len();
+    let arr = p.ptr_array(n + 1)?;
+    for (i, (bytes, has_nul)) in items.enumerate() {
+        let s = p.put_c_bytes(bytes, has_nul, what)?;
+        // SAFETY: `arr` has `n + 1` slots and `i < n`.
+        unsafe { arr.add(i).write(s.as_ptr()) };
+    }
+    // SAFETY: slot `n` is the terminator.
+    unsafe { arr.add(n).write(core::ptr::null()) };
+    Ok(Argv {
+        // SAFETY: `ptr_array` never returns null.
+        ptr: unsafe { NonNull::new_unchecked(arr.cast()) },
+        len: n,
+    })
+}
+
+macro_rules! slice_sources {
+    ($target:ident, $what:literal, $wrap:expr) => {
+        impl<S: CStrSource> Place<$target> for &[S] {
+            fn place(self, p: &mut Placer<'_>) -> Result<$target, SpawnError> {
+                place_strings(p, self.iter().map(|s| s.c_bytes()), $what).map($wrap)
+            }
+        }
+        impl<S: CStrSource> Place<$target> for &Vec<S> {
+            fn place(self, p: &mut Placer<'_>) -> Result<$target, SpawnError> {
+                self.as_slice().place(p)
+            }
+        }
+        impl<S: CStrSource, const N: usize> Place<$target> for &[S; N] {
+            fn place(self, p: &mut Placer<'_>) -> Result<$target, SpawnError> {
+                self.as_slice().place(p)
+            }
+        }
+    };
+}
+slice_sources!(Argv, "argv", |a| a);
+slice_sources!(Envp, "envp", Envp);
+
+unsafe extern "C" {
+    static environ: *const *const c_char;
+}
+
+impl Place<Envp> for EnvSource<'_> {
+    fn place(self, p: &mut Placer<'_>) -> Result<Envp, SpawnError> {
+        match self {
+            EnvSource::Inherit => {
+                // SAFETY: `environ` is libc's NULL-terminated array; reading it is what `getenv`
+                // and `posix_spawn` do, and Rust makes changing it (`set_var`) `unsafe` for that
+                // reason.
+                let env = unsafe { environ };
+                let mut n = 0;
+                if !env.is_null() {
+                    // SAFETY: NULL-terminated array.
+                    while !unsafe { *env.add(n) }.is_null() {
+                        n += 1;
+                    }
+                }
+                let items = (0..n).map(|i| {
+                    // SAFETY: `i < n`, each entry a NUL-terminated string.
+                    let c = unsafe { CStr::from_ptr(*env.add(i)) };
+                    (c.to_bytes_with_nul(), true)
+                });
+                place_strings(p, items, "envp").map(Envp)
+            }
+            EnvSource::Empty | EnvSource::_Lifetime(_) => {
+                place_strings(p, core::iter::empty(), "envp").map(Envp)
+            }
+        }
+    }
+}

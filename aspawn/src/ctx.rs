@@ -1,0 +1,702 @@
+//! [`Ctx`]: the child's only door to the kernel.
+//!
+//! Each method is one raw system call (or a short, allocation-free loop of them) through
+//! [`crate::engine::sys`]: no libc, no `errno`, no allocation, no panic path (SOUNDNESS items 1–3).
+//! Flags and numbers are plain integers; their constants are in [`crate::consts`].
+//!
+//! There is deliberately no `mmap`, `munmap` or `mremap`: in a `CLONE_VM` child they would act on
+//! the parent's address space.
+//!
+//! # Safety
+//!
+//! Pointers handed to the kernel come from `CStrRef`/`Argv`/`Envp` (placed in the stack or
+//! static), from slices the caller holds, or from locals; each call site says which.
+#![allow(unsafe_code)]
+
+use core::convert::Infallible;
+use core::ffi::c_char;
+use core::marker::PhantomData;
+
+use linux_raw_sys::general as k;
+
+use crate::arg::{Argv, CStrRef, Envp, Fd};
+use crate::engine::sys::{self, call};
+use crate::error::Errno;
+
+/// The child's context: made only by the engine's trampoline, in the child, and passed to the
+/// `#[aspawn::child]` function. Every system call the child may make is a method here.
+///
+/// `Ctx` is neither `Send` nor `Sync` and has no public constructor, so no code in the parent can
+/// call [`Ctx::execve`] and replace itself (SOUNDNESS item 11).
+pub struct Ctx {
+    report_fd: i32,
+    saved_mask: u64,
+    _not_send: PhantomData<*mut ()>,
+}
+
+/// Length of a NUL-terminated string.
+///
+/// # Safety
+///
+/// `s` must point to a NUL-terminated string.
+#[inline(always)]
+pub(crate) unsafe fn c_strlen(s: *const c_char) -> usize {
+    let mut n = 0;
+    // SAFETY: the caller promises a terminating NUL, so every byte up to it is readable.
+    while unsafe { *s.add(n) } != 0 {
+        n += 1;
+    }
+    n
+}
+
+#[inline(always)]
+fn fd_ret(r: Result<usize, Errno>) -> Result<Fd, Errno> {
+    r.map(|v| Fd::from_raw(v as i32))
+}
+
+#[inline(always)]
+fn unit(r: Result<usize, Errno>) -> Result<(), Errno> {
+    r.map(|_| ())
+}
+
+const AT_FDCWD: usize = k::AT_FDCWD as isize as usize;
+const PATH_MAX: usize = k::PATH_MAX as usize;
+
+impl Ctx {
+    pub(crate) fn new(report_fd: i32, saved_mask: u64) -> Ctx {
+        Ctx { report_fd, saved_mask, _not_send: PhantomData }
+    }
+
+    /// The fd the engine uses to learn that the child is done: closing or replacing it is refused.
+    #[inline(always)]
+    fn guard(&self, fd: Fd) -> Result<(), Errno> {
+        if fd.as_raw() == self.report_fd { Err(Errno::BADF) } else { Ok(()) }
+    }
+
+    /// `openat(dirfd, path, flags, mode)`—Opens a file relative to a directory fd.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/openat.2.html)
+    #[inline]
+    pub fn openat(&self, dirfd: Fd, path: CStrRef, flags: u32, mode: u32) -> Result<Fd, Errno> {
+        // SAFETY: `path` is a placed or static C string.
+        fd_ret(unsafe {
+            call(k::__NR_openat, [dirfd.as_raw() as usize, path.as_ptr() as usize, flags as usize, mode as usize, 0, 0])
+        })
+    }
+
+    /// `open(path, flags, mode)`—Opens a file (as `openat(AT_FDCWD, …)`).
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
+    #[inline]
+    pub fn open(&self, path: CStrRef, flags: u32, mode: u32) -> Result<Fd, Errno> {
+        // SAFETY: as in `openat`.
+        fd_ret(unsafe {
+            call(k::__NR_openat, [AT_FDCWD, path.as_ptr() as usize, flags as usize, mode as usize, 0, 0])
+        })
+    }
+
+    /// `close(fd)`—Closes a file descriptor. The engine's report fd is refused with `EBADF`.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/close.2.html)
+    #[inline]
+    pub fn close(&self, fd: Fd) -> Result<(), Errno> {
+        self.guard(fd)?;
+        // SAFETY: no pointers.
+        unit(unsafe { call(k::__NR_close, [fd.as_raw() as usize, 0, 0, 0, 0, 0]) })
+    }
+
+    /// `dup(fd)`—Duplicates `fd` onto the lowest free number.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/dup.2.html)
+    #[inline]
+    pub fn dup(&self, fd: Fd) -> Result<Fd, Errno> {
+        // SAFETY: no pointers.
+        fd_ret(unsafe { call(k::__NR_dup, [fd.as_raw() as usize, 0, 0, 0, 0, 0]) })
+    }
+
+    /// `dup2(old, new)`—Duplicates `old` onto `new`, closing `new` first. When `old == new` it only
+    /// checks that `old` is open. The result does not have `O_CLOEXEC`. Refuses `new` = the report
+    /// fd with `EBADF`.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/dup2.2.html)
+    #[inline]
+    pub fn dup2(&self, old: Fd, new: Fd) -> Result<Fd, Errno> {
+        self.guard(new)?;
+        if old == new {
+            // SAFETY: no pointers.
+            return unsafe { call(k::__NR_fcntl, [old.as_raw() as usize, k::F_GETFD as usize, 0, 0, 0, 0]) }
+                .map(|_| new);
+        }
+        // SAFETY: no pointers.
+        fd_ret(unsafe { call(k::__NR_dup3, [old.as_raw() as usize, new.as_raw() as usize, 0, 0, 0, 0]) })
+    }
+
+    /// `dup3(old, new, flags)`—As `dup2` with flags (`O_CLOEXEC`); `old == new` is `EINVAL`.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/dup3.2.html)
+    #[inline]
+    pub fn dup3(&self, old: Fd, new: Fd, flags: u32) -> Result<Fd, Errno> {
+        self.guard(new)?;
+        // SAFETY: no pointers.
+        fd_ret(unsafe {
+            call(k::__NR_dup3, [old.as_raw() as usize, new.as_raw() as usize, flags as usize, 0, 0, 0])
+        })
+    }
+
+    /// `pipe2(flags)`—Makes a pipe; returns `(read end, write end)`.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/pipe2.2.html)
+    #[inline]
+    pub fn pipe2(&self, flags: u32) -> Result<(Fd, Fd), Errno> {
+        let mut fds = [0i32; 2];
+        // SAFETY: `fds` is a live `int[2]`.
+        unsafe { call(k::__NR_pipe2, [fds.as_mut_ptr() as usize, flags as usize, 0, 0, 0, 0]) }?;
+        let [r, w] = fds;
+        Ok((Fd::from_raw(r), Fd::from_raw(w)))
+    }
+
+    /// `chdir(path)`—Changes the working directory.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/chdir.2.html)
+    #[inline]
+    pub fn chdir(&self, path: CStrRef) -> Result<(), Errno> {
+        // SAFETY: placed or static C string.
+        unit(unsafe { call(k::__NR_chdir, [path.as_ptr() as usize, 0, 0, 0, 0, 0]) })
+    }
+
+    /// `fchdir(fd)`—Changes the working directory to an open directory.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/fchdir.2.html)
+    #[inline]
+    pub fn fchdir(&self, fd: Fd) -> Result<(), Errno> {
+        // SAFETY: no pointers.
+        unit(unsafe { call(k::__NR_fchdir, [fd.as_raw() as usize, 0, 0, 0, 0, 0]) })
+    }
+
+    /// `read(fd, buf)`—Reads into `buf`; returns the number of bytes read (0 at end of file).
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/read.2.html)
+    #[inline]
+    pub fn read(&self, fd: Fd, buf: &mut [u8]) -> Result<usize, Errno> {
+        // SAFETY: `buf` is a live, writable slice of `buf.len()` bytes.
+        unsafe { call(k::__NR_read, [fd.as_raw() as usize, buf.as_mut_ptr() as usize, buf.len(), 0, 0, 0]) }
+    }
+
+    /// `write(fd, buf)`—Writes from `buf`; returns the number of bytes written.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/write.2.html)
+    #[inline]
+    pub fn write(&self, fd: Fd, buf: &[u8]) -> Result<usize, Errno> {
+        // SAFETY: `buf` is a live slice of `buf.len()` bytes.
+        unsafe { call(k::__NR_write, [fd.as_raw() as usize, buf.as_ptr() as usize, buf.len(), 0, 0, 0]) }
+    }
+
+    /// Writes all of `buf`, retrying on `EINTR` and short writes; a write of 0 bytes is `EIO`.
+    #[doc(alias = "write")]
+    #[inline]
+    pub fn write_all(&self, fd: Fd, buf: &[u8]) -> Result<(), Errno> {
+        let mut rest = buf;
+        while !rest.is_empty() {
+            match self.write(fd, rest) {
+                Ok(0) => return Err(Errno::IO),
+                Ok(n) => match rest.get(n..) {
+                    Some(r) => rest = r,
+                    None => return Err(Errno::IO),
+                },
+                Err(Errno::INTR) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// `close_range(first, last, flags)`—Closes (or, with `CLOSE_RANGE_CLOEXEC`, marks close-on-exec)
+    /// every fd in `first..=last`, except the engine's report fd, which is skipped.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/close_range.2.html)
+    #[inline]
+    pub fn close_range(&self, first: u32, last: u32, flags: u32) -> Result<(), Errno> {
+        let r = self.report_fd as u32;
+        let one = |a: u32, b: u32| {
+            // SAFETY: no pointers.
+            unit(unsafe { call(k::__NR_close_range, [a as usize, b as usize, flags as usize, 0, 0, 0]) })
+        };
+        if first <= r && r <= last {
+            if r > first {
+                one(first, r - 1)?;
+            }
+            if r < last {
+                one(r + 1, last)?;
+            }
+            Ok(())
+        } else {
+            one(first, last)
+        }
+    }
+
+    /// Sets or clears `FD_CLOEXEC` on `fd` (`fcntl(F_SETFD)`). The report fd is refused.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+    #[doc(alias = "fcntl")]
+    #[inline]
+    pub fn set_cloexec(&self, fd: Fd, on: bool) -> Result<(), Errno> {
+        self.guard(fd)?;
+        let flag = if on { k::FD_CLOEXEC as usize } else { 0 };
+        // SAFETY: no pointers.
+        unit(unsafe { call(k::__NR_fcntl, [fd.as_raw() as usize, k::F_SETFD as usize, flag, 0, 0, 0]) })
+    }
+
+    /// `setresuid(ruid, euid, suid)`—Sets the user ids (`u32::MAX` leaves one unchanged).
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/setresuid.2.html)
+    #[inline]
+    pub fn setresuid(&self, ruid: u32, euid: u32, suid: u32) -> Result<(), Errno> {
+        // SAFETY: no pointers.
+        unit(unsafe { call(k::__NR_setresuid, [ruid as usize, euid as usize, suid as usize, 0, 0, 0]) })
+    }
+
+    /// `setresgid(rgid, egid, sgid)`—Sets the group ids (`u32::MAX` leaves one unchanged).
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/setresgid.2.html)
+    #[inline]
+    pub fn setresgid(&self, rgid: u32, egid: u32, sgid: u32) -> Result<(), Errno> {
+        // SAFETY: no pointers.
+        unit(unsafe { call(k::__NR_setresgid, [rgid as usize, egid as usize, sgid as usize, 0, 0, 0]) })
+    }
+
+    /// `setgroups(groups)`—Sets the supplementary groups.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/setgroups.2.html)
+    #[inline]
+    pub fn setgroups(&self, groups: &[u32]) -> Result<(), Errno> {
+        // SAFETY: `groups` is a live slice of gid_t (u32).
+        unit(unsafe { call(k::__NR_setgroups, [groups.len(), groups.as_ptr() as usize, 0, 0, 0, 0]) })
+    }
+
+    /// `setuid(uid)`—Sets the user id. Prefer `setresuid`, which leaves no id behind.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/setuid.2.html)
+    #[inline]
+    pub fn setuid(&self, uid: u32) -> Result<(), Errno> {
+        // SAFETY: no pointers.
+        unit(unsafe { call(k::__NR_setuid, [uid as usize, 0, 0, 0, 0, 0]) })
+    }
+
+    /// `setgid(gid)`—Sets the group id.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/setgid.2.html)
+    #[inline]
+    pub fn setgid(&self, gid: u32) -> Result<(), Errno> {
+        // SAFETY: no pointers.
+        unit(unsafe { call(k::__NR_setgid, [gid as usize, 0, 0, 0, 0, 0]) })
+    }
+
+    /// `setsid()`—Starts a new session; returns its id.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/setsid.2.html)
+    #[inline]
+    pub fn setsid(&self) -> Result<i32, Errno> {
+        // SAFETY: no arguments.
+        unsafe { call(k::__NR_setsid, [0; 6]) }.map(|v| v as i32)
+    }
+
+    /// `setpgid(pid, pgid)`—Moves process `pid` (0: this one) into group `pgid` (0: its own).
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/setpgid.2.html)
+    #[inline]
+    pub fn setpgid(&self, pid: i32, pgid: i32) -> Result<(), Errno> {
+        // SAFETY: no pointers.
+        unit(unsafe { call(k::__NR_setpgid, [pid as usize, pgid as usize, 0, 0, 0, 0]) })
+    }
+
+    /// `getpid()`—This process's id. Never fails.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/getpid.2.html)
+    #[inline]
+    pub fn getpid(&self) -> Result<i32, Errno> {
+        // SAFETY: no arguments.
+        unsafe { call(k::__NR_getpid, [0; 6]) }.map(|v| v as i32)
+    }
+
+    /// `getppid()`—The parent's process id. Never fails.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/getppid.2.html)
+    #[inline]
+    pub fn getppid(&self) -> Result<i32, Errno> {
+        // SAFETY: no arguments.
+        unsafe { call(k::__NR_getppid, [0; 6]) }.map(|v| v as i32)
+    }
+
+    /// `umask(mask)`—Sets the file mode creation mask; returns the old one. Never fails.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/umask.2.html)
+    #[inline]
+    pub fn umask(&self, mask: u32) -> Result<u32, Errno> {
+        // SAFETY: no pointers.
+        unsafe { call(k::__NR_umask, [mask as usize, 0, 0, 0, 0, 0]) }.map(|v| v as u32)
+    }
+
+    /// `setrlimit(resource, {soft, hard})`—Sets a resource limit of this process (through
+    /// `prlimit64`). `u64::MAX` is `RLIM_INFINITY`.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/setrlimit.2.html)
+    #[inline]
+    pub fn setrlimit(&self, resource: u32, soft: u64, hard: u64) -> Result<(), Errno> {
+        self.prlimit(0, resource, Some((soft, hard))).map(|_| ())
+    }
+
+    /// `prlimit64(pid, resource, new, old)`—Gets, and with `new` sets, a resource limit of `pid`
+    /// (0: this process); returns the old `(soft, hard)`.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/prlimit.2.html)
+    #[doc(alias = "prlimit64")]
+    #[inline]
+    pub fn prlimit(&self, pid: i32, resource: u32, new: Option<(u64, u64)>) -> Result<(u64, u64), Errno> {
+        let new_lim = new.map(|(s, h)| k::rlimit64 { rlim_cur: s, rlim_max: h });
+        let mut old = k::rlimit64 { rlim_cur: 0, rlim_max: 0 };
+        let new_ptr = match &new_lim {
+            Some(l) => l as *const k::rlimit64 as usize,
+            None => 0,
+        };
+        // SAFETY: `new_ptr` is null or a live rlimit64; `old` is a live rlimit64.
+        unsafe {
+            call(k::__NR_prlimit64, [pid as usize, resource as usize, new_ptr, &mut old as *mut _ as usize, 0, 0])
+        }?;
+        Ok((old.rlim_cur, old.rlim_max))
+    }
+
+    /// `getpriority(which, who)`—The nice value (-20..=19) of a process, group or user.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/getpriority.2.html)
+    #[inline]
+    pub fn getpriority(&self, which: i32, who: i32) -> Result<i32, Errno> {
+        // SAFETY: no pointers. The raw call returns `20 - nice`.
+        unsafe { call(k::__NR_getpriority, [which as usize, who as usize, 0, 0, 0, 0]) }
+            .map(|v| 20 - v as i32)
+    }
+
+    /// `setpriority(which, who, nice)`—Sets the nice value.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/setpriority.2.html)
+    #[inline]
+    pub fn setpriority(&self, which: i32, who: i32, nice: i32) -> Result<(), Errno> {
+        // SAFETY: no pointers.
+        unit(unsafe { call(k::__NR_setpriority, [which as usize, who as usize, nice as usize, 0, 0, 0]) })
+    }
+
+    /// `sched_setscheduler(pid, policy, {priority})`—Sets the scheduling policy.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/sched_setscheduler.2.html)
+    #[inline]
+    pub fn sched_setscheduler(&self, pid: i32, policy: i32, priority: i32) -> Result<(), Errno> {
+        let param: i32 = priority;
+        // SAFETY: `param` is a live `struct sched_param` (one int).
+        unit(unsafe {
+            call(k::__NR_sched_setscheduler, [pid as usize, policy as usize, &param as *const i32 as usize, 0, 0, 0])
+        })
+    }
+
+    /// `rt_sigprocmask(how, set)`—Changes the signal mask (bit `n - 1` is signal `n`); returns the
+    /// old mask. The child starts with every signal blocked; see [`Ctx::restore_sigmask`].
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/sigprocmask.2.html)
+    #[doc(alias = "rt_sigprocmask")]
+    #[inline]
+    pub fn sigprocmask(&self, how: u32, set: u64) -> Result<u64, Errno> {
+        let mut old = 0u64;
+        sys::sigprocmask(how, Some(&set), Some(&mut old))?;
+        Ok(old)
+    }
+
+    /// Restores the signal mask the parent thread had when it spawned this child.
+    ///
+    /// The engine blocks every signal from before the clone so that no handler can run in the
+    /// child; the child inherits that mask across `execve` unless it calls this first. Call it as
+    /// the last step before exec (the library's own exec helpers do).
+    #[inline]
+    pub fn restore_sigmask(&self) -> Result<(), Errno> {
+        sys::sigprocmask(k::SIG_SETMASK, Some(&self.saved_mask), None)
+    }
+
+    /// Sets the disposition of `sig` to `SIG_DFL` (`rt_sigaction`).
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/sigaction.2.html)
+    #[doc(alias = "sigaction")]
+    #[inline]
+    pub fn signal_default(&self, sig: i32) -> Result<(), Errno> {
+        sys::set_disposition(sig, sys::SIG_DFL)
+    }
+
+    /// Sets the disposition of `sig` to `SIG_IGN` (kept across `execve`).
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/sigaction.2.html)
+    #[doc(alias = "sigaction")]
+    #[inline]
+    pub fn signal_ignore(&self, sig: i32) -> Result<(), Errno> {
+        sys::set_disposition(sig, sys::SIG_IGN)
+    }
+
+    /// `kill(pid, sig)`—Sends a signal.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/kill.2.html)
+    #[inline]
+    pub fn kill(&self, pid: i32, sig: i32) -> Result<(), Errno> {
+        // SAFETY: no pointers.
+        unit(unsafe { call(k::__NR_kill, [pid as usize, sig as usize, 0, 0, 0, 0]) })
+    }
+
+    /// `prctl(PR_SET_PDEATHSIG, sig)`—Asks for `sig` when the parent *thread* dies (SOUNDNESS
+    /// item 13: the thread that spawned, not the whole process).
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/PR_SET_PDEATHSIG.2const.html)
+    #[doc(alias = "prctl")]
+    #[inline]
+    pub fn prctl_set_pdeathsig(&self, sig: i32) -> Result<(), Errno> {
+        // SAFETY: no pointers.
+        unit(unsafe {
+            call(k::__NR_prctl, [linux_raw_sys::prctl::PR_SET_PDEATHSIG as usize, sig as usize, 0, 0, 0, 0])
+        })
+    }
+
+    /// `ioctl(fd, TIOCSCTTY, force)`—Makes the terminal `fd` this session's controlling terminal.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/TIOCSCTTY.2const.html)
+    #[doc(alias = "ioctl")]
+    #[inline]
+    pub fn ioctl_tiocsctty(&self, fd: Fd, force: bool) -> Result<(), Errno> {
+        // SAFETY: TIOCSCTTY takes an int by value.
+        unit(unsafe {
+            call(k::__NR_ioctl, [fd.as_raw() as usize, linux_raw_sys::ioctl::TIOCSCTTY as usize, force as usize, 0, 0, 0])
+        })
+    }
+
+    /// `tcsetpgrp(fd, pgrp)` (`ioctl(TIOCSPGRP)`)—Makes `pgrp` the terminal's foreground group.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man3/tcsetpgrp.3.html)
+    #[inline]
+    pub fn tcsetpgrp(&self, fd: Fd, pgrp: i32) -> Result<(), Errno> {
+        // SAFETY: TIOCSPGRP reads a pid_t through the pointer to our local.
+        unit(unsafe {
+            call(k::__NR_ioctl, [fd.as_raw() as usize, linux_raw_sys::ioctl::TIOCSPGRP as usize, &pgrp as *const i32 as usize, 0, 0, 0])
+        })
+    }
+
+    /// `chroot(path)`—Changes the root directory.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/chroot.2.html)
+    #[inline]
+    pub fn chroot(&self, path: CStrRef) -> Result<(), Errno> {
+        // SAFETY: placed or static C string.
+        unit(unsafe { call(k::__NR_chroot, [path.as_ptr() as usize, 0, 0, 0, 0, 0]) })
+    }
+
+    /// `unshare(flags)`—Moves this process into new namespaces (`CLONE_NEW*`).
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/unshare.2.html)
+    #[inline]
+    pub fn unshare(&self, flags: u32) -> Result<(), Errno> {
+        // SAFETY: no pointers.
+        unit(unsafe { call(k::__NR_unshare, [flags as usize, 0, 0, 0, 0, 0]) })
+    }
+
+    /// `epoll_create1(flags)`—Makes an epoll instance.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/epoll_create1.2.html)
+    #[inline]
+    pub fn epoll_create1(&self, flags: u32) -> Result<Fd, Errno> {
+        // SAFETY: no pointers.
+        fd_ret(unsafe { call(k::__NR_epoll_create1, [flags as usize, 0, 0, 0, 0, 0]) })
+    }
+
+    /// `epoll_ctl(epfd, op, fd, {events, data})`—Adds, changes or removes an interest.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/epoll_ctl.2.html)
+    #[inline]
+    pub fn epoll_ctl(&self, epfd: Fd, op: u32, fd: Fd, events: u32, data: u64) -> Result<(), Errno> {
+        let ev = EpollEvent { events, data };
+        // SAFETY: `ev` is a live epoll_event with this arch's layout.
+        unit(unsafe {
+            call(k::__NR_epoll_ctl, [epfd.as_raw() as usize, op as usize, fd.as_raw() as usize, &ev as *const _ as usize, 0, 0])
+        })
+    }
+
+    /// `epoll_pwait(epfd, 1 event, timeout_ms, NULL)`—Waits for one event; `None` on timeout.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/epoll_pwait.2.html)
+    #[inline]
+    pub fn epoll_pwait(&self, epfd: Fd, timeout_ms: i32) -> Result<Option<(u32, u64)>, Errno> {
+        let mut ev = EpollEvent { events: 0, data: 0 };
+        // SAFETY: room for one event in `ev`; no signal mask.
+        let n = unsafe {
+            call(k::__NR_epoll_pwait, [epfd.as_raw() as usize, &mut ev as *mut _ as usize, 1, timeout_ms as usize, 0, 8])
+        }?;
+        let (events, data) = (ev.events, ev.data);
+        Ok(if n == 0 { None } else { Some((events, data)) })
+    }
+
+    /// `execve(path, argv, envp)`—Replaces this process with the program at `path`. Returns only
+    /// on failure.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/execve.2.html)
+    #[inline]
+    pub fn execve(&self, path: CStrRef, argv: Argv, envp: Envp) -> Result<Infallible, Errno> {
+        // SAFETY: placed, NULL-terminated arrays of placed C strings.
+        let r = unsafe {
+            call(k::__NR_execve, [path.as_ptr() as usize, argv.as_ptr() as usize, envp.as_ptr() as usize, 0, 0, 0])
+        };
+        Err(r.err().unwrap_or(Errno::IO))
+    }
+
+    /// `execveat(dirfd, path, argv, envp, flags)`—`execve` relative to a directory fd
+    /// (`AT_EMPTY_PATH` with an empty `path` runs `dirfd` itself).
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/execveat.2.html)
+    #[inline]
+    pub fn execveat(&self, dirfd: Fd, path: CStrRef, argv: Argv, envp: Envp, flags: u32) -> Result<Infallible, Errno> {
+        // SAFETY: as in `execve`.
+        let r = unsafe {
+            call(
+                k::__NR_execveat,
+                [dirfd.as_raw() as usize, path.as_ptr() as usize, argv.as_ptr() as usize, envp.as_ptr() as usize, flags as usize, 0],
+            )
+        };
+        Err(r.err().unwrap_or(Errno::IO))
+    }
+
+    /// `fexecve(fd, argv, envp)`—Runs the program open at `fd` (`execveat(fd, "", …, AT_EMPTY_PATH)`).
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man3/fexecve.3.html)
+    #[inline]
+    pub fn fexecve(&self, fd: Fd, argv: Argv, envp: Envp) -> Result<Infallible, Errno> {
+        self.execveat(fd, CStrRef::from_static(c""), argv, envp, k::AT_EMPTY_PATH)
+    }
+
+    /// `execvp(file, argv, envp)`—Runs `file`, searched in the `PATH` of `envp` (`/bin:/usr/bin`
+    /// when it has none), with glibc's rules: a `file` containing `/` is used as is; `EACCES` is
+    /// remembered and returned only if nothing else worked; `ENOENT` and `ENOTDIR` move on to the
+    /// next directory; any other error stops the search. No allocation: each candidate path is
+    /// built in a `PATH_MAX` buffer on the child's stack (a longer one is skipped).
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man3/execvp.3.html)
+    #[inline(never)]
+    pub fn execvp(&self, file: CStrRef, argv: Argv, envp: Envp) -> Result<Infallible, Errno> {
+        let name = file.bytes();
+        if name.is_empty() {
+            return Err(Errno::NOENT);
+        }
+        if name.contains(&b'/') {
+            return self.execve(file, argv, envp);
+        }
+        let path = find_path(envp);
+        let mut buf = [0u8; PATH_MAX];
+        let mut seen_eacces = false;
+        let mut last = Errno::NOENT;
+        for dir in path.split(|&b| b == b':') {
+            // An empty entry means the current directory.
+            let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
+            let Some(candidate) = join(&mut buf, dir, name) else { continue };
+            match self.execve(candidate, argv, envp) {
+                Err(Errno::ACCESS) => seen_eacces = true,
+                Err(e @ (Errno::NOENT | Errno::NOTDIR)) => last = e,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(if seen_eacces { Errno::ACCESS } else { last })
+    }
+
+    /// `exit_group(code)`—Ends the child with `code`, without running any destructor or handler.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/exit_group.2.html)
+    #[doc(alias = "exit_group")]
+    #[inline]
+    pub fn exit(&self, code: i32) -> ! {
+        sys::exit_group(code)
+    }
+}
+
+/// `struct epoll_event`: packed on x86_64, naturally aligned elsewhere.
+#[cfg_attr(target_arch = "x86_64", repr(C, packed))]
+#[cfg_attr(not(target_arch = "x86_64"), repr(C))]
+struct EpollEvent {
+    events: u32,
+    data: u64,
+}
+
+/// The value of `PATH` in `envp`, or the default `/bin:/usr/bin`.
+#[inline(always)]
+fn find_path(envp: Envp) -> &'static [u8] {
+    let mut i = 0;
+    while let Some(entry) = envp.get(i) {
+        if let Some(rest) = entry.bytes().strip_prefix(b"PATH=") {
+            // SAFETY: the placed strings live as long as the stack, i.e. for the child's lifetime;
+            // `'static` here never escapes the child.
+            return unsafe { core::slice::from_raw_parts(rest.as_ptr(), rest.len()) };
+        }
+        i += 1;
+    }
+    b"/bin:/usr/bin"
+}
+
+/// Writes `dir/name\0` into `buf`; `None` if it does not fit.
+#[inline(always)]
+fn join(buf: &mut [u8; PATH_MAX], dir: &[u8], name: &[u8]) -> Option<CStrRef> {
+    let total = dir.len().checked_add(name.len())?.checked_add(2)?;
+    if total > buf.len() {
+        return None;
+    }
+    let p = buf.as_mut_ptr();
+    // SAFETY: `total <= buf.len()`, so every write below is inside `buf`; sources are live slices
+    // that do not overlap `buf`.
+    unsafe {
+        core::ptr::copy_nonoverlapping(dir.as_ptr(), p, dir.len());
+        p.add(dir.len()).write(b'/');
+        core::ptr::copy_nonoverlapping(name.as_ptr(), p.add(dir.len() + 1), name.len());
+        p.add(total - 1).write(0);
+        Some(CStrRef::from_placed(core::ptr::NonNull::new_unchecked(p), total - 1))
+    }
+}

@@ -1,0 +1,303 @@
+//! The clone engine.
+//!
+//! # Why the child is hamstrung
+//!
+//! A child made with `clone(CLONE_VM)` and no `CLONE_VFORK` runs *at the same time* as its parent,
+//! in the parent's address space, on a stack we own, with the calling thread's TLS register still
+//! pointing at the parent thread's TLS block. Until it calls `execve` it can reach every byte of the
+//! parent — and the parent keeps running. So, in the child:
+//!
+//! - nothing may touch TLS (`errno`, `thread_local!`, std's panic count, malloc's tcache): every
+//!   system call is a raw `syscall` instruction ([`sys`]), never libc;
+//! - nothing may allocate, panic, take a lock, or run a signal handler of the parent's: handlers are
+//!   reset by the kernel (`CLONE_CLEAR_SIGHAND`) or by a loop before user code runs, and all signals
+//!   are blocked from before the clone until the user restores the mask;
+//! - nothing may read parent memory another thread could free: arguments are deep copies in the
+//!   stack, placed before the clone;
+//! - the stack must outlive the child's use of it: the kernel clears the `CLONE_CHILD_CLEARTID` word
+//!   in the stack header at exec and at exit, and only then is the stack handed back.
+//!
+//! glibc's `posix_spawn`, Go's `forkExec` and std's `Command` add `CLONE_VFORK` to dodge all this and
+//! pay for it by parking the caller until the child execs. We keep the caller running and enforce
+//! the rules instead: the macro checks the user's code (SOUNDNESS §D), this module the rest.
+//!
+//! # Safety
+//!
+//! This module holds the `unsafe` of the engine: the trampolines, the argument block the child reads,
+//! and the signal mask juggling. Each block says which SOUNDNESS item it serves.
+#![allow(unsafe_code)]
+
+#[cfg_attr(target_arch = "x86_64", path = "arch/x86_64.rs")]
+#[cfg_attr(target_arch = "aarch64", path = "arch/aarch64.rs")]
+mod arch;
+pub(crate) mod sys;
+
+use core::sync::atomic::{AtomicU8, Ordering};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+
+use linux_raw_sys::general as k;
+
+use crate::ctx::Ctx;
+use crate::error::{Errno, SpawnError};
+use crate::private::{ChildFn, ChildReturn};
+use crate::spawned::Spawned;
+use crate::stack::{Header, Placer, Stack};
+
+/// Which clone the engine uses (DESIGN §4.2), decided once per process and cached.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub enum CloneMode {
+    /// `clone3` with `CLONE_CLEAR_SIGHAND` (Linux ≥ 5.5): the kernel resets the handlers.
+    Clone3ClearSighand = 1,
+    /// `clone3` without it; the child resets handlers in a loop.
+    Clone3 = 2,
+    /// Legacy `clone` (seccomp profiles that refuse `clone3`); the child resets handlers.
+    Legacy = 3,
+}
+
+impl CloneMode {
+    fn from_u8(v: u8) -> Option<CloneMode> {
+        match v {
+            1 => Some(CloneMode::Clone3ClearSighand),
+            2 => Some(CloneMode::Clone3),
+            3 => Some(CloneMode::Legacy),
+            _ => None,
+        }
+    }
+
+    fn next(self) -> Option<CloneMode> {
+        match self {
+            CloneMode::Clone3ClearSighand => Some(CloneMode::Clone3),
+            CloneMode::Clone3 => Some(CloneMode::Legacy),
+            CloneMode::Legacy => None,
+        }
+    }
+}
+
+/// 0: undecided; otherwise a `CloneMode`. Bit 7: forced (no fallback).
+static MODE: AtomicU8 = AtomicU8::new(0);
+const FORCED: u8 = 0x80;
+
+/// The mode spawns use now, or will try first.
+pub(crate) fn current_mode() -> (CloneMode, bool) {
+    let v = MODE.load(Ordering::Relaxed);
+    if let Some(m) = CloneMode::from_u8(v & !FORCED) {
+        return (m, v & FORCED != 0);
+    }
+    // First spawn of the process: honour ASPAWN_CLONE_MODE (for testing every rung).
+    let forced = match std::env::var_os("ASPAWN_CLONE_MODE").as_deref().and_then(|s| s.to_str()) {
+        Some("clone3-clear-sighand") => Some(CloneMode::Clone3ClearSighand),
+        Some("clone3") => Some(CloneMode::Clone3),
+        Some("legacy") => Some(CloneMode::Legacy),
+        _ => None,
+    };
+    match forced {
+        Some(m) => {
+            MODE.store(m as u8 | FORCED, Ordering::Relaxed);
+            (m, true)
+        }
+        None => (CloneMode::Clone3ClearSighand, false),
+    }
+}
+
+/// Forces a mode for every later spawn (no fallback), or `None` to go back to probing.
+pub(crate) fn force_mode(mode: Option<CloneMode>) {
+    MODE.store(mode.map_or(0, |m| m as u8 | FORCED), Ordering::Relaxed);
+}
+
+/// What the child reads: written by the parent before the clone, never touched by it afterwards.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) struct Block<A> {
+    header: *const Header,
+    report_fd: i32,
+    reset_handlers: bool,
+    saved_mask: u64,
+    args: A,
+}
+
+/// The child's first Rust frame (SOUNDNESS items 3, 4, 9).
+///
+/// # Safety
+///
+/// Only the trampoline calls it, with the `Block<F::Args>` the parent placed for this child.
+unsafe extern "C" fn child_entry<F: ChildFn>(block: *const Block<F::Args>) -> ! {
+    // SAFETY: the parent placed a valid block in the stack, which stays ours until we exit/exec.
+    let b = unsafe { &*block };
+    reset_signals(b.reset_handlers);
+    let cx = Ctx::new(b.report_fd, b.saved_mask);
+    match F::call(&cx, b.args).into_exit() {
+        Ok(code) => sys::exit_group(code),
+        Err(failure) => {
+            // SAFETY: the header lives at the top of our stack; its report fields are atomics the
+            // parent reads only after the kernel cleared `tid` at our exit.
+            let h = unsafe { &*b.header };
+            h.step_ptr.store(failure.step().as_ptr() as usize, Ordering::Relaxed);
+            h.step_len.store(failure.step().len(), Ordering::Relaxed);
+            h.errno.store(failure.errno().raw_os_error(), Ordering::Release);
+            sys::exit_group(127)
+        }
+    }
+}
+
+/// Resets every handler the parent installed to `SIG_DFL`, keeping `SIG_IGN`, and resets `SIGPIPE`
+/// (which Rust programs ignore) as std does. With `CLONE_CLEAR_SIGHAND` only `SIGPIPE` is left.
+#[inline(always)]
+fn reset_signals(all: bool) {
+    if all {
+        let mut sig = 1;
+        while sig <= 64 {
+            if sig != k::SIGKILL as i32 && sig != k::SIGSTOP as i32 {
+                let mut old = sys::KernelSigaction { handler: 0, flags: 0, restorer: 0, mask: 0 };
+                if sys::sigaction(sig, None, Some(&mut old)).is_ok()
+                    && old.handler != sys::SIG_DFL
+                    && old.handler != sys::SIG_IGN
+                {
+                    let _ = sys::set_disposition(sig, sys::SIG_DFL);
+                }
+            }
+            sig += 1;
+        }
+    }
+    let _ = sys::set_disposition(k::SIGPIPE as i32, sys::SIG_DFL);
+}
+
+/// Places the arguments, clones, and returns at once (DESIGN §4.1).
+///
+/// Syscalls on this path: `pipe2`, `rt_sigprocmask` twice, the clone. No allocation.
+pub(crate) fn spawn<F, P>(mut stack: Stack, place: P) -> Result<Spawned, SpawnError>
+where
+    F: ChildFn,
+    P: FnOnce(&mut Placer<'_>) -> Result<F::Args, SpawnError>,
+{
+    let header: *const Header = stack.header();
+    let lo = stack.lo();
+    let placed = {
+        let mut p = stack.placer();
+        place(&mut p).and_then(|args| {
+            let block = p.put(Block {
+                header,
+                report_fd: -1,
+                reset_handlers: true,
+                saved_mask: 0,
+                args,
+            })?;
+            let slot = p.alloc(16, 16)?.cast::<usize>();
+            Ok((block, slot))
+        })
+    };
+    let (block, slot) = match placed {
+        Ok(v) => v,
+        Err(e) => return Err(e.with_stack(stack)),
+    };
+
+    let (report_r, report_w) = match rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC) {
+        Ok(p) => p,
+        Err(e) => return Err(SpawnError::os(e, "pipe2").with_stack(stack)),
+    };
+    let entry: unsafe extern "C" fn(*const Block<F::Args>) -> ! = child_entry::<F>;
+    // SAFETY: `block` and `slot` were just placed in the stack, which we own exclusively; no child
+    // runs on it (it was handed to us, so any previous child released it).
+    unsafe {
+        (*block).report_fd = report_w.as_raw_fd();
+        slot.write(entry as usize);
+        slot.add(1).write(block as usize);
+    }
+    stack.arm();
+
+    // Block every signal across the clone so that no handler of the parent's can run in the child
+    // before it has reset them (SOUNDNESS item 4). The child inherits this mask; its saved copy
+    // travels in the block for `Ctx::restore_sigmask`.
+    let all: u64 = !0;
+    let mut old: u64 = 0;
+    if let Err(e) = sys::sigprocmask(k::SIG_SETMASK, Some(&all), Some(&mut old)) {
+        return Err(SpawnError::os(e, "rt_sigprocmask").with_stack(stack));
+    }
+    let (mut mode, forced) = current_mode();
+    let mut pidfd: i32 = -1;
+    let result = loop {
+        // SAFETY: the block is ours until the clone below succeeds.
+        unsafe {
+            (*block).saved_mask = old;
+            (*block).reset_handlers = mode != CloneMode::Clone3ClearSighand;
+        }
+        let r = clone_once(mode, &stack, lo, slot.cast(), &mut pidfd);
+        match r {
+            Err(e) if !forced && is_fallback_errno(e) => match mode.next() {
+                Some(m) => mode = m,
+                None => break Err(e),
+            },
+            other => break other,
+        }
+    };
+    // Restore the caller's mask whatever happened. It cannot fail with a valid `how`.
+    let _ = sys::sigprocmask(k::SIG_SETMASK, Some(&old), None);
+
+    match result {
+        Ok(pid) => {
+            if !forced {
+                MODE.store(mode as u8, Ordering::Relaxed);
+            }
+            // SAFETY: CLONE_PIDFD stored a fresh pidfd we now own.
+            let pidfd = unsafe { OwnedFd::from_raw_fd(pidfd) };
+            Ok(Spawned::new(pid as i32, pidfd, report_r, report_w, stack, mode))
+        }
+        Err(e) => {
+            stack.header().tid.store(0, Ordering::Relaxed);
+            Err(SpawnError::os(e, clone_name(mode)).with_stack(stack))
+        }
+    }
+}
+
+fn is_fallback_errno(e: Errno) -> bool {
+    e == Errno::NOSYS || e == Errno::PERM || e == Errno::INVAL || e == Errno::TOOBIG
+}
+
+fn clone_name(mode: CloneMode) -> &'static str {
+    match mode {
+        CloneMode::Legacy => "clone",
+        _ => "clone3",
+    }
+}
+
+/// One clone attempt. Returns the pid.
+fn clone_once(
+    mode: CloneMode,
+    stack: &Stack,
+    lo: *mut u8,
+    sp: *mut u8,
+    pidfd: &mut i32,
+) -> Result<usize, Errno> {
+    let tid = &stack.header().tid as *const _ as *mut u32;
+    let ret = match mode {
+        CloneMode::Clone3ClearSighand | CloneMode::Clone3 => {
+            let mut flags = (k::CLONE_VM | k::CLONE_PIDFD | k::CLONE_CHILD_CLEARTID) as u64;
+            if mode == CloneMode::Clone3ClearSighand {
+                flags |= k::CLONE_CLEAR_SIGHAND;
+            }
+            let mut args = k::clone_args {
+                flags,
+                pidfd: pidfd as *mut i32 as u64,
+                child_tid: tid as u64,
+                parent_tid: 0,
+                exit_signal: k::SIGCHLD as u64,
+                stack: lo as u64,
+                stack_size: (sp as usize - lo as usize) as u64,
+                tls: 0,
+                set_tid: 0,
+                set_tid_size: 0,
+                cgroup: 0,
+            };
+            // SAFETY: `sp` is 16-aligned and holds (entry, block) (SOUNDNESS items 5, 6); the child
+            // runs only on our stack, which `Spawned` will own; 64 bytes is CLONE_ARGS_SIZE_VER0,
+            // accepted by every kernel with clone3.
+            unsafe { arch::clone3((&mut args as *mut k::clone_args).cast(), 64) }
+        }
+        CloneMode::Legacy => {
+            let flags = (k::CLONE_VM | k::CLONE_PIDFD | k::CLONE_CHILD_CLEARTID | k::SIGCHLD) as usize;
+            // SAFETY: as above; with legacy clone, CLONE_PIDFD stores the pidfd at `parent_tid`.
+            unsafe { arch::clone_legacy(flags, sp, pidfd, tid, 0) }
+        }
+    };
+    sys::check(ret)
+}

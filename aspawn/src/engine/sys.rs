@@ -1,0 +1,83 @@
+//! Raw system calls for the child (and the engine's few parent-side calls that must be raw).
+//!
+//! Every function here is one `syscall` instruction through [`super::arch::syscall6`]: no libc, no
+//! `errno`, no allocation, no panic path (SOUNDNESS items 1–3 and 18). Constants come from
+//! `linux-raw-sys`.
+#![allow(unsafe_code)]
+
+use crate::error::Errno;
+
+pub(crate) use super::arch::exit_group;
+
+/// Decodes a raw return value: `-4095..=-1` is `-errno`.
+#[inline(always)]
+pub(crate) fn check(ret: isize) -> Result<usize, Errno> {
+    if (-4095..0).contains(&ret) {
+        // `-ret` is in 1..=4095, the range `from_raw_os_error` accepts (its assertion folds away).
+        Err(Errno::from_raw_os_error((-ret) as i32))
+    } else {
+        Ok(ret as usize)
+    }
+}
+
+/// Raw syscall with 0–6 arguments, decoded.
+///
+/// # Safety
+///
+/// The arguments must be valid for system call `nr` (pointers to live memory of the right size).
+#[inline(always)]
+pub(crate) unsafe fn call(nr: u32, args: [usize; 6]) -> Result<usize, Errno> {
+    // SAFETY: forwarded from the caller.
+    check(unsafe {
+        super::arch::syscall6(nr as usize, args[0], args[1], args[2], args[3], args[4], args[5])
+    })
+}
+
+/// `rt_sigprocmask(how, set, old, 8)` on the 64-bit kernel sigset.
+#[inline(always)]
+pub(crate) fn sigprocmask(how: u32, set: Option<&u64>, old: Option<&mut u64>) -> Result<(), Errno> {
+    let set = set.map_or(0, |s| s as *const u64 as usize);
+    let old = old.map_or(0, |o| o as *mut u64 as usize);
+    // SAFETY: both pointers are null or point to a live u64, the kernel sigset size on Linux.
+    unsafe {
+        call(linux_raw_sys::general::__NR_rt_sigprocmask, [how as usize, set, old, 8, 0, 0])
+            .map(drop)
+    }
+}
+
+/// The kernel's `struct sigaction` for `rt_sigaction` (x86_64 and aarch64 share the layout).
+#[repr(C)]
+pub(crate) struct KernelSigaction {
+    pub(crate) handler: usize,
+    pub(crate) flags: u64,
+    pub(crate) restorer: usize,
+    pub(crate) mask: u64,
+}
+
+/// `SIG_DFL`.
+pub(crate) const SIG_DFL: usize = 0;
+/// `SIG_IGN`.
+pub(crate) const SIG_IGN: usize = 1;
+
+/// `rt_sigaction(sig, new, old, 8)`.
+#[inline(always)]
+pub(crate) fn sigaction(
+    sig: i32,
+    new: Option<&KernelSigaction>,
+    old: Option<&mut KernelSigaction>,
+) -> Result<(), Errno> {
+    let new = new.map_or(0, |s| s as *const KernelSigaction as usize);
+    let old = old.map_or(0, |o| o as *mut KernelSigaction as usize);
+    // SAFETY: null or live `struct sigaction`s; SIG_DFL/SIG_IGN need no restorer.
+    unsafe {
+        call(linux_raw_sys::general::__NR_rt_sigaction, [sig as usize, new, old, 8, 0, 0])
+            .map(drop)
+    }
+}
+
+/// Sets the disposition of `sig` to `SIG_DFL` or `SIG_IGN`.
+#[inline(always)]
+pub(crate) fn set_disposition(sig: i32, handler: usize) -> Result<(), Errno> {
+    let act = KernelSigaction { handler, flags: 0, restorer: 0, mask: 0 };
+    sigaction(sig, Some(&act), None)
+}

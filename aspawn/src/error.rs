@@ -1,0 +1,200 @@
+//! Errors: the child's typed failure ([`Failure`], [`ChildResult`], [`ResultExt`]) and the
+//! parent's [`SpawnError`].
+
+use core::convert::Infallible;
+use core::fmt;
+use std::io;
+
+use crate::stack::Stack;
+
+pub use rustix::io::Errno;
+
+/// What a child reports when it gives up before `execve`: an errno and the step that failed.
+///
+/// Made in the child with [`ResultExt::context`] or [`Failure::new`], carried to the parent through
+/// the stack, and read back as a [`ChildFailed`](crate::ChildFailed).
+///
+/// ```
+/// use aspawn::{Errno, Failure};
+/// let f = Failure::new(Errno::NOENT, "execve");
+/// assert_eq!(f.errno(), Errno::NOENT);
+/// assert_eq!(f.step(), "execve");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Failure {
+    errno: Errno,
+    step: &'static str,
+}
+
+impl Failure {
+    /// A failure of `step` with `errno`.
+    #[inline]
+    pub const fn new(errno: Errno, step: &'static str) -> Self {
+        Self { errno, step }
+    }
+
+    /// The errno the failed step returned.
+    #[inline]
+    pub const fn errno(&self) -> Errno {
+        self.errno
+    }
+
+    /// The step that failed, as given to [`ResultExt::context`].
+    #[inline]
+    pub const fn step(&self) -> &'static str {
+        self.step
+    }
+}
+
+impl fmt::Debug for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Failure")
+            .field("errno", &self.errno)
+            .field("step", &self.step)
+            .finish()
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.step, io::Error::from_raw_os_error(self.errno.raw_os_error()))
+    }
+}
+
+/// The return type of a child function that only ever leaves through `execve` or a [`Failure`].
+///
+/// `Ok` is uninhabited: the child either becomes another program or reports why it could not.
+pub type ChildResult = Result<Infallible, Failure>;
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// Adds a step name to a raw [`Errno`], making a [`Failure`] the parent can read.
+///
+/// ```
+/// use aspawn::{Errno, ResultExt};
+/// let r: Result<(), Errno> = Err(Errno::ACCESS);
+/// let f = r.context("open config").unwrap_err();
+/// assert_eq!((f.errno(), f.step()), (Errno::ACCESS, "open config"));
+/// ```
+pub trait ResultExt<T>: sealed::Sealed {
+    /// Names the step that produced this result; an `Err(errno)` becomes `Err(Failure)`.
+    fn context(self, step: &'static str) -> Result<T, Failure>;
+}
+
+impl<T> sealed::Sealed for Result<T, Errno> {}
+
+impl<T> ResultExt<T> for Result<T, Errno> {
+    #[inline]
+    fn context(self, step: &'static str) -> Result<T, Failure> {
+        match self {
+            Ok(v) => Ok(v),
+            Err(errno) => Err(Failure::new(errno, step)),
+        }
+    }
+}
+
+/// Why `spawn` did not start a child. The stack comes back with it ([`SpawnError::into_stack`]).
+pub struct SpawnError {
+    kind: SpawnErrorKind,
+    stack: Option<Stack>,
+}
+
+/// The kinds of [`SpawnError`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SpawnErrorKind {
+    /// A string argument had a NUL byte inside it; `what` says which argument.
+    InteriorNul {
+        /// Which kind of argument: `"program"`, `"argv"`, `"envp"`, ….
+        what: &'static str,
+    },
+    /// The arguments do not fit in the stack with room left for the child to run.
+    StackTooSmall {
+        /// Bytes the arguments and the minimum child stack need.
+        needed: usize,
+        /// Usable bytes of the stack.
+        available: usize,
+    },
+    /// A system call in the parent failed (`pipe2` for fd exhaustion, `clone3`, `mmap`, …).
+    Os {
+        /// The errno.
+        errno: Errno,
+        /// The call that failed.
+        call: &'static str,
+    },
+}
+
+impl SpawnError {
+    pub(crate) fn new(kind: SpawnErrorKind) -> Self {
+        Self { kind, stack: None }
+    }
+
+    pub(crate) fn os(errno: Errno, call: &'static str) -> Self {
+        Self::new(SpawnErrorKind::Os { errno, call })
+    }
+
+    pub(crate) fn with_stack(mut self, stack: Stack) -> Self {
+        self.stack = Some(stack);
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &SpawnErrorKind {
+        &self.kind
+    }
+
+    /// The errno, for an [`SpawnErrorKind::Os`] error.
+    pub fn errno(&self) -> Option<Errno> {
+        match self.kind {
+            SpawnErrorKind::Os { errno, .. } => Some(errno),
+            _ => None,
+        }
+    }
+
+    /// The stack the spawn was given, to reuse for the next one.
+    pub fn into_stack(self) -> Option<Stack> {
+        self.stack
+    }
+}
+
+impl fmt::Debug for SpawnError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SpawnError").field("kind", &self.kind).finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for SpawnError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            SpawnErrorKind::InteriorNul { what } => {
+                write!(f, "spawn: {what} argument contains an interior NUL byte")
+            }
+            SpawnErrorKind::StackTooSmall { needed, available } => write!(
+                f,
+                "spawn: the arguments need {needed} bytes of stack but only {available} are usable \
+                 (use Stack::with_size)"
+            ),
+            SpawnErrorKind::Os { errno, call } => write!(
+                f,
+                "spawn: {call}: {}",
+                io::Error::from_raw_os_error(errno.raw_os_error())
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SpawnError {}
+
+impl From<SpawnError> for io::Error {
+    fn from(e: SpawnError) -> io::Error {
+        match e.kind {
+            SpawnErrorKind::Os { errno, .. } => io::Error::from_raw_os_error(errno.raw_os_error()),
+            SpawnErrorKind::InteriorNul { .. } => io::Error::new(io::ErrorKind::InvalidInput, e),
+            SpawnErrorKind::StackTooSmall { .. } => {
+                io::Error::new(io::ErrorKind::InvalidInput, e)
+            }
+        }
+    }
+}

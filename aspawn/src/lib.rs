@@ -1,0 +1,72 @@
+//! Spawn processes on Linux without parking the caller.
+//!
+//! aspawn starts a child with `clone(CLONE_VM)` onto a small, reusable [`Stack`] and returns at
+//! once: no thread waits for the child's `execve`, unlike `posix_spawn`, `vfork` or
+//! `std::process::Command`. Between clone and exec the child runs *your* code — a function marked
+//! [`#[aspawn::child]`](macro@child), which the attribute checks at compile time: only the system
+//! calls of [`Ctx`], only placed `Copy` data, no allocation, no TLS, no panics.
+//!
+//! ```
+//! use aspawn::{Argv, ChildResult, CStrRef, Ctx, Envp, Fd, ResultExt, Stack};
+//! # use std::io::Read;
+//!
+//! #[aspawn::child]
+//! fn run(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
+//!     cx.dup2(out, Fd::STDOUT).context("dup2 stdout")?;
+//!     cx.restore_sigmask().context("sigprocmask")?;
+//!     cx.execve(prog, argv, envp).context("execve")
+//! }
+//!
+//! let (mut r, w) = std::io::pipe()?;
+//! let stack = Stack::new()?;
+//! let spawned = aspawn::spawn!(stack, run, (c"/bin/echo", &["echo", "hi"], Envp::inherit(), &w))?;
+//! drop(w);
+//! let (mut child, _stack) = spawned.wait_released()?;    // exec happened; the stack is ours again
+//! assert!(child.wait()?.success());
+//! let mut out = String::new();
+//! r.read_to_string(&mut out)?;
+//! assert_eq!(out, "hi\n");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! See `SOUNDNESS.md` in the repository for every way a `CLONE_VM` child could corrupt its parent
+//! and what this crate does about each.
+//!
+//! # Platform
+//!
+//! Linux ≥ 5.3 (`clone3`, pidfds) on x86_64 and aarch64, with a legacy `clone` path for seccomp
+//! profiles that refuse `clone3`. A child that crashes only kills itself on Linux ≥ 5.16; on
+//! older kernels a core-dumping signal in a `CLONE_VM` child killed every process sharing its
+//! memory. Sanitizers (MSan, TSan), coverage instrumentation and `LD_PRELOAD` interposers are not
+//! supported on the child's path.
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+#[cfg(not(target_os = "linux"))]
+compile_error!("aspawn supports Linux only");
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+compile_error!("aspawn supports x86_64 and aarch64 only");
+
+mod arg;
+pub mod consts;
+mod ctx;
+mod engine;
+mod error;
+mod pool;
+mod spawned;
+mod stack;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::private::*;
+}
+mod private;
+
+pub use arg::{Argv, CStrRef, CStrSource, ChildArg, EnvSource, Envp, Fd};
+pub use aspawn_macros::child;
+pub use ctx::Ctx;
+pub use engine::CloneMode;
+pub use error::{ChildResult, Errno, Failure, ResultExt, SpawnError, SpawnErrorKind};
+pub use pool::StackPool;
+pub use spawned::{Child, ChildFailed, Released, Spawned};
+pub use stack::{MIN_CHILD_STACK, Placer, Stack};

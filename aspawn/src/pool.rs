@@ -1,0 +1,94 @@
+//! [`StackPool`]: thread-safe reuse of stacks. A stack taken from a pool goes back to it by itself
+//! when it is dropped — after the child released it — so callers never hand stacks back by hand.
+
+use std::io;
+use std::sync::{Arc, Mutex, Weak};
+
+use crate::stack::Stack;
+
+struct Inner {
+    size: usize,
+    max_idle: usize,
+    idle: Mutex<Vec<Stack>>,
+}
+
+/// A bounded, thread-safe pool of [`Stack`]s of one size.
+///
+/// [`StackPool::get`] hands out an idle stack or maps a new one; when that stack is dropped (for
+/// example when the `Stack` returned by [`Spawned::wait_released`](crate::Spawned::wait_released)
+/// goes out of scope) it returns to the pool, up to `max_idle` stacks; beyond that, or once the pool
+/// is gone, it is unmapped.
+///
+/// ```
+/// let pool = aspawn::StackPool::new(aspawn::Stack::DEFAULT_SIZE);
+/// let a = pool.get()?;
+/// drop(a);                         // back to the pool
+/// assert_eq!(pool.idle(), 1);
+/// let _b = pool.get()?;            // the same mapping, reused
+/// assert_eq!(pool.idle(), 0);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct StackPool {
+    inner: Arc<Inner>,
+}
+
+/// A pooled stack's way home.
+pub(crate) struct Home(Weak<Inner>);
+
+impl Home {
+    /// Offers `stack` to its pool; gives it back if the pool is gone or full.
+    pub(crate) fn give_back(self, stack: Stack) -> Option<Stack> {
+        let Some(inner) = self.0.upgrade() else { return Some(stack) };
+        let mut idle = inner.idle.lock().unwrap_or_else(|e| e.into_inner());
+        if idle.len() >= inner.max_idle {
+            return Some(stack);
+        }
+        idle.push(stack);
+        None
+    }
+}
+
+impl StackPool {
+    /// A pool of stacks of `stack_size` usable bytes, keeping up to 64 idle.
+    pub fn new(stack_size: usize) -> StackPool {
+        Self::with_max_idle(stack_size, 64)
+    }
+
+    /// A pool that keeps at most `max_idle` idle stacks.
+    pub fn with_max_idle(stack_size: usize, max_idle: usize) -> StackPool {
+        StackPool {
+            inner: Arc::new(Inner { size: stack_size, max_idle, idle: Mutex::new(Vec::new()) }),
+        }
+    }
+
+    /// An idle stack, or a new one; it returns to this pool when dropped.
+    pub fn get(&self) -> io::Result<Stack> {
+        let reused = self.inner.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut stack = match reused {
+            Some(s) => s,
+            None => Stack::with_size(self.inner.size)?,
+        };
+        stack.home = Some(Home(Arc::downgrade(&self.inner)));
+        Ok(stack)
+    }
+
+    /// Stacks waiting in the pool now.
+    pub fn idle(&self) -> usize {
+        self.inner.idle.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// The usable size of this pool's stacks.
+    pub fn stack_size(&self) -> usize {
+        self.inner.size
+    }
+}
+
+impl core::fmt::Debug for StackPool {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("StackPool")
+            .field("stack_size", &self.inner.size)
+            .field("idle", &self.idle())
+            .finish()
+    }
+}

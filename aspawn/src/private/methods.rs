@@ -1,0 +1,1 @@
+//! Allowlisted pure methods for child bodies (owned by the macro work).

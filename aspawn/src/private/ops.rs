@@ -1,0 +1,1 @@
+//! Operators for child bodies (owned by the macro work).

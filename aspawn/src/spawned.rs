@@ -1,0 +1,367 @@
+//! Handles: [`Spawned`] (a child that may still run on our stack), [`Child`] (a running process,
+//! waited through its pidfd) and [`ChildFailed`] (the child's typed report of why it did not exec).
+//!
+//! # Safety
+//!
+//! `Spawned` owns the stack while the child may use it. It hands the stack back only after the
+//! kernel has cleared the `CLONE_CHILD_CLEARTID` word (SOUNDNESS item 9), and when dropped before
+//! that it parks the stack in a graveyard that unmaps it later, once the word is clear — never
+//! while the child may still read it (item 8). `mem::forget` on a `Spawned` only leaks.
+#![allow(unsafe_code)]
+
+use core::fmt;
+use core::sync::atomic::Ordering;
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::unix::process::ExitStatusExt;
+use std::process::ExitStatus;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use rustix::process::{Signal, WaitIdOptions, WaitId};
+
+use crate::engine::CloneMode;
+use crate::error::{Errno, Failure};
+use crate::stack::Stack;
+
+/// A child that has been cloned and may not have exec'd yet. Returned by `spawn!` at once.
+///
+/// The child runs on the [`Stack`] this handle owns. [`Spawned::wait_released`] (or
+/// [`Spawned::try_released`], or `released().await` with the `tokio` feature) gives back the
+/// [`Child`] and the stack once the child has exec'd or exited — or a [`ChildFailed`] when it
+/// reported a failure.
+#[must_use = "a Spawned owns the child's stack: wait for its release to reuse the stack"]
+pub struct Spawned {
+    pid: i32,
+    pidfd: Option<OwnedFd>,
+    report_r: OwnedFd,
+    /// Our copy of the pipe's write end, closed on the first wait rather than in `spawn`, to keep
+    /// a syscall off the caller's hot path.
+    report_w: Option<OwnedFd>,
+    stack: Option<Stack>,
+    mode: CloneMode,
+}
+
+/// What a release gives: the running (or exited) child and the stack, or the child's failure.
+pub type Released = Result<(Child, Stack), ChildFailed>;
+
+impl Spawned {
+    pub(crate) fn new(
+        pid: i32,
+        pidfd: OwnedFd,
+        report_r: OwnedFd,
+        report_w: OwnedFd,
+        stack: Stack,
+        mode: CloneMode,
+    ) -> Spawned {
+        Spawned { pid, pidfd: Some(pidfd), report_r, report_w: Some(report_w), stack: Some(stack), mode }
+    }
+
+    /// The child's process id, known at once.
+    pub fn pid(&self) -> i32 {
+        self.pid
+    }
+
+    /// The child's pidfd (`CLONE_PIDFD`): pollable, immune to pid reuse.
+    pub fn pidfd(&self) -> BorrowedFd<'_> {
+        self.pidfd.as_ref().expect("pidfd is present until released").as_fd()
+    }
+
+    /// Which clone the engine used for this child.
+    #[doc(hidden)]
+    pub fn clone_mode(&self) -> CloneMode {
+        self.mode
+    }
+
+    /// The fd that becomes readable (`POLLHUP`) when the child has exec'd or exited: for event
+    /// loops. After it fires, [`Spawned::try_released`] returns `Some`.
+    pub fn release_fd(&mut self) -> BorrowedFd<'_> {
+        self.report_w = None;
+        self.report_r.as_fd()
+    }
+
+    fn is_released(&self) -> bool {
+        match &self.stack {
+            Some(s) => s.header().tid.load(Ordering::Acquire) == 0,
+            None => true,
+        }
+    }
+
+    /// `Some` once the child has exec'd or exited (at most once: the handle is spent after).
+    pub fn try_released(&mut self) -> Option<Released> {
+        self.report_w = None;
+        if self.stack.is_none() || !self.is_released() {
+            return None;
+        }
+        Some(self.take_released())
+    }
+
+    /// Blocks until the child has exec'd or exited; gives back the child and the stack, or the
+    /// child's reported failure.
+    ///
+    /// A child that never execs (blocked forever before `execve`) makes this wait forever: use
+    /// [`Spawned::wait_released_timeout`] and [`Spawned::kill`] where that can happen.
+    pub fn wait_released(mut self) -> Released {
+        self.report_w = None;
+        self.wait_word(None);
+        self.take_released()
+    }
+
+    /// Waits at most `timeout` for the release; `Err(self)` if the child is still before exec.
+    pub fn wait_released_timeout(mut self, timeout: Duration) -> Result<Released, Spawned> {
+        self.report_w = None;
+        if self.wait_word(Some(timeout)) { Ok(self.take_released()) } else { Err(self) }
+    }
+
+    /// Sends `SIGKILL` to the child through its pidfd (it then releases its stack as it exits).
+    pub fn kill(&self) -> io::Result<()> {
+        rustix::process::pidfd_send_signal(self.pidfd(), Signal::KILL).map_err(Into::into)
+    }
+
+    /// Futex-waits on the header word (a shared futex: the kernel's wake at exec/exit is shared).
+    fn wait_word(&self, timeout: Option<Duration>) -> bool {
+        let Some(stack) = &self.stack else { return true };
+        let word = &stack.header().tid;
+        let deadline = timeout.map(|t| Instant::now() + t);
+        loop {
+            let v = word.load(Ordering::Acquire);
+            if v == 0 {
+                return true;
+            }
+            let left = match deadline {
+                None => None,
+                Some(d) => match d.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => Some(left),
+                    _ => return false,
+                },
+            };
+            let ts = left.map(|l| rustix::thread::futex::Timespec {
+                tv_sec: l.as_secs() as _,
+                tv_nsec: l.subsec_nanos() as _,
+            });
+            // EAGAIN (the word changed), EINTR and ETIMEDOUT all lead back to the check above.
+            let _ = rustix::thread::futex::wait(
+                word,
+                rustix::thread::futex::Flags::empty(),
+                v,
+                ts.as_ref(),
+            );
+        }
+    }
+
+    fn take_released(&mut self) -> Released {
+        let stack = self.stack.take().expect("released only once");
+        let child = Child::new(self.pid, self.pidfd.take().expect("pidfd present"));
+        let h = stack.header();
+        let raw = h.errno.load(Ordering::Acquire);
+        if raw == 0 {
+            return Ok((child, stack));
+        }
+        let ptr = h.step_ptr.load(Ordering::Relaxed) as *const u8;
+        let len = h.step_len.load(Ordering::Relaxed);
+        // SAFETY: the child stored a `&'static str` of this same address space (CLONE_VM) into
+        // the header before exiting, and nothing else writes there.
+        let step = unsafe { core::str::from_utf8_unchecked(core::slice::from_raw_parts(ptr, len)) };
+        let errno = if (1..4096).contains(&raw) { Errno::from_raw_os_error(raw) } else { Errno::IO };
+        Err(ChildFailed { failure: Failure::new(errno, step), child: Some(child), stack: Some(stack) })
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let Some(stack) = self.stack.take() else { return };
+        let mut graveyard = GRAVEYARD.lock().unwrap_or_else(|e| e.into_inner());
+        graveyard.retain(|s| s.header().tid.load(Ordering::Acquire) != 0);
+        if stack.header().tid.load(Ordering::Acquire) != 0 {
+            // The child may still run on it: unmap later, never now (SOUNDNESS item 8).
+            graveyard.push(stack);
+        }
+    }
+}
+
+/// Stacks of dropped, unreleased `Spawned`s, freed once their children have exec'd or exited.
+static GRAVEYARD: Mutex<Vec<Stack>> = Mutex::new(Vec::new());
+
+impl fmt::Debug for Spawned {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Spawned")
+            .field("pid", &self.pid)
+            .field("released", &self.is_released())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A child process, waited through its pidfd (`waitid(P_PIDFD)`), so a foreign `waitpid(-1)` or
+/// a reused pid cannot confuse it. Dropping it neither kills nor reaps the process, as with std.
+pub struct Child {
+    pid: i32,
+    pidfd: OwnedFd,
+    status: Option<ExitStatus>,
+}
+
+impl Child {
+    pub(crate) fn new(pid: i32, pidfd: OwnedFd) -> Child {
+        Child { pid, pidfd, status: None }
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> i32 {
+        self.pid
+    }
+
+    /// The pidfd.
+    pub fn pidfd(&self) -> BorrowedFd<'_> {
+        self.pidfd.as_fd()
+    }
+
+    /// Waits for the child to exit and reaps it; later calls return the same status.
+    pub fn wait(&mut self) -> io::Result<ExitStatus> {
+        if let Some(s) = self.status {
+            return Ok(s);
+        }
+        loop {
+            match rustix::process::waitid(WaitId::PidFd(self.pidfd.as_fd()), WaitIdOptions::EXITED) {
+                Ok(Some(st)) => return Ok(*self.status.insert(to_exit_status(&st))),
+                Ok(None) => continue,
+                Err(Errno::INTR) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Reaps the child if it has exited, without blocking.
+    pub fn try_wait(&mut self) -> io::Result<Option<ExitStatus>> {
+        if let Some(s) = self.status {
+            return Ok(Some(s));
+        }
+        match rustix::process::waitid(
+            WaitId::PidFd(self.pidfd.as_fd()),
+            WaitIdOptions::EXITED | WaitIdOptions::NOHANG,
+        ) {
+            Ok(Some(st)) if st.raw_signo() != 0 => Ok(Some(*self.status.insert(to_exit_status(&st)))),
+            Ok(_) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Sends `SIGKILL`. Like std, succeeds without effect once the child has been reaped.
+    pub fn kill(&mut self) -> io::Result<()> {
+        if self.status.is_some() {
+            return Ok(());
+        }
+        self.signal(libc_sig::SIGKILL)
+    }
+
+    /// Sends signal `sig` through the pidfd.
+    pub fn signal(&self, sig: i32) -> io::Result<()> {
+        let sig = Signal::from_named_raw(sig)
+            .ok_or_else(|| io::Error::from_raw_os_error(Errno::INVAL.raw_os_error()))?;
+        rustix::process::pidfd_send_signal(self.pidfd.as_fd(), sig).map_err(Into::into)
+    }
+
+}
+
+mod libc_sig {
+    pub(super) const SIGKILL: i32 = linux_raw_sys::general::SIGKILL as i32;
+}
+
+impl AsFd for Child {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.pidfd.as_fd()
+    }
+}
+
+impl fmt::Debug for Child {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Child")
+            .field("pid", &self.pid)
+            .field("pidfd", &self.pidfd.as_raw_fd())
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
+/// Converts `waitid`'s `siginfo` into std's wait-status encoding.
+pub(crate) fn to_exit_status(st: &rustix::process::WaitIdStatus) -> ExitStatus {
+    if let Some(code) = st.exit_status() {
+        ExitStatus::from_raw((code & 0xff) << 8)
+    } else if let Some(sig) = st.terminating_signal() {
+        ExitStatus::from_raw((sig & 0x7f) | if st.dumped() { 0x80 } else { 0 })
+    } else {
+        ExitStatus::from_raw(0)
+    }
+}
+
+/// A child's report that it gave up before `execve`: the errno, the step (from `.context`), the
+/// child (already exiting with status 127) and the stack, ready for reuse.
+///
+/// Dropping it reaps the child, so a failed spawn leaves no zombie.
+pub struct ChildFailed {
+    failure: Failure,
+    child: Option<Child>,
+    stack: Option<Stack>,
+}
+
+impl ChildFailed {
+    /// The errno of the failed step.
+    pub fn errno(&self) -> Errno {
+        self.failure.errno()
+    }
+
+    /// The step that failed, as named by `.context(…)` in the child.
+    pub fn step(&self) -> &'static str {
+        self.failure.step()
+    }
+
+    /// The failure (errno and step).
+    pub fn failure(&self) -> Failure {
+        self.failure
+    }
+
+    /// The child process, exiting (status 127).
+    pub fn child(&mut self) -> &mut Child {
+        self.child.as_mut().expect("present until taken")
+    }
+
+    /// Takes the stack back for reuse; the child is reaped when `self` is dropped.
+    pub fn into_stack(mut self) -> Stack {
+        self.stack.take().expect("present until taken")
+    }
+
+    /// Splits into the child (not yet reaped) and the stack.
+    pub fn into_parts(mut self) -> (Child, Stack) {
+        (self.child.take().expect("present"), self.stack.take().expect("present"))
+    }
+}
+
+impl Drop for ChildFailed {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.wait();
+        }
+    }
+}
+
+impl fmt::Debug for ChildFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChildFailed")
+            .field("errno", &self.failure.errno())
+            .field("step", &self.failure.step())
+            .field("pid", &self.child.as_ref().map(|c| c.pid))
+            .finish()
+    }
+}
+
+impl fmt::Display for ChildFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "child failed before exec: {}", self.failure)
+    }
+}
+
+impl std::error::Error for ChildFailed {}
+
+impl From<ChildFailed> for io::Error {
+    fn from(e: ChildFailed) -> io::Error {
+        io::Error::from_raw_os_error(e.errno().raw_os_error())
+    }
+}

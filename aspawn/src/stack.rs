@@ -1,0 +1,267 @@
+//! [`Stack`]: the child's memory — one `mmap` with a `PROT_NONE` guard below the usable part, a
+//! header at the top (the `CLONE_CHILD_CLEARTID` word and the failure report), and a placement
+//! arena ([`Placer`]) under the header where the arguments are deep-copied before the clone.
+//!
+//! ```text
+//!  base                base+guard                                        base+map_len
+//!   | guard (PROT_NONE) | child stack grows down <- sp | placed args | header |
+//! ```
+//!
+//! # Safety
+//!
+//! This module owns the raw memory the child runs on. The invariants it keeps:
+//! - the mapping lives exactly as long as the `Stack` value; a `Stack` is moved into
+//!   [`Spawned`](crate::Spawned) while a child may run on it, so no safe code can unmap or reuse it
+//!   before the kernel has cleared the header word (SOUNDNESS item 8);
+//! - the header is 64-byte aligned, outside the region the child's stack pointer can reach, and
+//!   its shared fields are atomics;
+//! - [`Placer`] hands out non-overlapping, aligned ranges between the header and a floor that
+//!   leaves `MIN_CHILD_STACK` bytes for the child to run in.
+#![allow(unsafe_code)]
+
+use core::marker::PhantomData;
+use core::ptr::NonNull;
+use core::sync::atomic::{AtomicI32, AtomicU32, AtomicUsize, Ordering};
+use std::io;
+
+use rustix::mm::{MapFlags, MprotectFlags, ProtFlags};
+
+use crate::error::{SpawnError, SpawnErrorKind};
+
+/// Bytes reserved at the top of the stack for [`Header`].
+pub(crate) const HEADER_SIZE: usize = 64;
+
+/// Bytes that must stay free below the placed arguments for the child's own frames
+/// (the trampoline, the user function, `execvp`'s path buffer of `PATH_MAX` bytes).
+pub const MIN_CHILD_STACK: usize = 16 * 1024;
+
+#[cfg(target_arch = "aarch64")]
+const GUARD_SIZE: usize = 64 * 1024;
+#[cfg(not(target_arch = "aarch64"))]
+const GUARD_SIZE: usize = 4096;
+
+/// The shared words at the top of the stack.
+#[repr(C, align(64))]
+pub(crate) struct Header {
+    /// `CLONE_CHILD_CLEARTID` target: non-zero while the child may use the stack; the kernel
+    /// stores 0 and wakes futex waiters when the child execs or exits.
+    pub(crate) tid: AtomicU32,
+    /// The child's failure report: errno (0 = none), then the step as pointer and length of a
+    /// `&'static str` of this very address space.
+    pub(crate) errno: AtomicI32,
+    pub(crate) step_ptr: AtomicUsize,
+    pub(crate) step_len: AtomicUsize,
+}
+
+const _: () = assert!(core::mem::size_of::<Header>() <= HEADER_SIZE);
+
+/// The memory a child runs on: 64 KiB usable by default, above a `PROT_NONE` guard.
+///
+/// A `Stack` is moved into [`aspawn::spawn!`](crate::spawn!) and handed back by
+/// [`Spawned::wait_released`](crate::Spawned::wait_released) once the child has exec'd or exited,
+/// so one stack serves any number of spawns, one at a time.
+///
+/// ```
+/// let stack = aspawn::Stack::new()?;
+/// assert_eq!(stack.size(), 64 * 1024);
+/// let big = aspawn::Stack::with_size(1 << 20)?;
+/// assert_eq!(big.size(), 1 << 20);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct Stack {
+    base: NonNull<u8>,
+    map_len: usize,
+    pub(crate) home: Option<crate::pool::Home>,
+}
+
+// SAFETY: a `Stack` uniquely owns its mapping; nothing in it is tied to a thread.
+unsafe impl Send for Stack {}
+// SAFETY: `&Stack` only exposes the size and atomics.
+unsafe impl Sync for Stack {}
+
+impl Stack {
+    /// The usable size of [`Stack::new`]: 64 KiB.
+    pub const DEFAULT_SIZE: usize = 64 * 1024;
+
+    /// A stack of [`Stack::DEFAULT_SIZE`] usable bytes plus a guard page.
+    pub fn new() -> io::Result<Stack> {
+        Self::with_size(Self::DEFAULT_SIZE)
+    }
+
+    /// A stack with at least `bytes` usable bytes (rounded up to the page size; at least
+    /// twice `MIN_CHILD_STACK`) plus the guard.
+    #[doc(alias = "mmap")]
+    pub fn with_size(bytes: usize) -> io::Result<Stack> {
+        let page = rustix::param::page_size();
+        let usable = bytes
+            .max(2 * MIN_CHILD_STACK)
+            .checked_next_multiple_of(page)
+            .ok_or_else(|| io::Error::from(io::ErrorKind::OutOfMemory))?;
+        let map_len = usable
+            .checked_add(GUARD_SIZE)
+            .ok_or_else(|| io::Error::from(io::ErrorKind::OutOfMemory))?;
+        // SAFETY: a fresh anonymous private mapping; no existing memory is touched.
+        let base = unsafe {
+            rustix::mm::mmap_anonymous(
+                core::ptr::null_mut(),
+                map_len,
+                ProtFlags::READ | ProtFlags::WRITE,
+                MapFlags::PRIVATE | MapFlags::STACK | MapFlags::NORESERVE,
+            )?
+        };
+        // SAFETY: the first GUARD_SIZE bytes belong to the mapping we just made.
+        if let Err(e) = unsafe { rustix::mm::mprotect(base, GUARD_SIZE, MprotectFlags::empty()) } {
+            // SAFETY: unmapping what we mapped; nothing refers to it yet.
+            let _ = unsafe { rustix::mm::munmap(base, map_len) };
+            return Err(e.into());
+        }
+        Ok(Stack {
+            // SAFETY: mmap never returns null on success.
+            base: unsafe { NonNull::new_unchecked(base.cast()) },
+            map_len,
+            home: None,
+        })
+    }
+
+    /// Usable bytes (the guard not counted).
+    #[inline]
+    pub fn size(&self) -> usize {
+        self.map_len - GUARD_SIZE
+    }
+
+    /// Lowest usable address.
+    #[inline]
+    pub(crate) fn lo(&self) -> *mut u8 {
+        // SAFETY: GUARD_SIZE < map_len, inside the mapping.
+        unsafe { self.base.as_ptr().add(GUARD_SIZE) }
+    }
+
+    /// The header at the top.
+    #[inline]
+    pub(crate) fn header(&self) -> &Header {
+        // SAFETY: the top HEADER_SIZE bytes are reserved for the header, 64-aligned because the
+        // mapping's end is page-aligned; all its fields are atomics, valid at any bit pattern
+        // (zeroed by mmap).
+        unsafe { &*(self.base.as_ptr().add(self.map_len - HEADER_SIZE) as *const Header) }
+    }
+
+    /// A placement arena over this stack, below the header. Each call starts empty.
+    pub(crate) fn placer(&mut self) -> Placer<'_> {
+        let top = self.header() as *const Header as *mut u8;
+        Placer {
+            floor: self.lo() as usize + MIN_CHILD_STACK,
+            top: top as usize,
+            cur: top as usize,
+            usable: self.size(),
+            _stack: PhantomData,
+        }
+    }
+
+    /// Marks the stack busy (a child will run on it) and clears any old report.
+    pub(crate) fn arm(&self) {
+        let h = self.header();
+        h.errno.store(0, Ordering::Relaxed);
+        h.tid.store(u32::MAX, Ordering::Relaxed);
+    }
+
+    /// Unmaps without consulting the pool.
+    fn unmap(&mut self) {
+        // SAFETY: we own the mapping and it is not in use: a `Stack` is only dropped when no child
+        // runs on it (SOUNDNESS item 8: `Spawned` holds it until released, and leaks it if not).
+        unsafe {
+            let _ = rustix::mm::munmap(self.base.as_ptr().cast(), self.map_len);
+        }
+    }
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        if let Some(home) = self.home.take() {
+            let fresh = Stack { base: self.base, map_len: self.map_len, home: None };
+            // Not taken (pool gone or full): `unwanted` has no home, so its drop unmaps.
+            drop(home.give_back(fresh));
+            return;
+        }
+        self.unmap();
+    }
+}
+
+impl core::fmt::Debug for Stack {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Stack")
+            .field("base", &self.base)
+            .field("size", &self.size())
+            .finish()
+    }
+}
+
+/// The placement arena: hands out aligned, non-overlapping ranges of the stack, top down.
+///
+/// Only `spawn` makes one; the generated `__aspawn_place` functions fill it through
+/// [`Place`](crate::__private::Place).
+pub struct Placer<'a> {
+    floor: usize,
+    top: usize,
+    cur: usize,
+    usable: usize,
+    _stack: PhantomData<&'a mut Stack>,
+}
+
+impl Placer<'_> {
+    /// Reserves `size` bytes at `align` (a power of two) and returns the start.
+    pub(crate) fn alloc(&mut self, size: usize, align: usize) -> Result<*mut u8, SpawnError> {
+        debug_assert!(align.is_power_of_two());
+        let start = self
+            .cur
+            .checked_sub(size)
+            .map(|s| s & !(align - 1))
+            .filter(|&s| s >= self.floor);
+        match start {
+            Some(s) => {
+                self.cur = s;
+                Ok(s as *mut u8)
+            }
+            None => Err(SpawnError::new(SpawnErrorKind::StackTooSmall {
+                needed: (self.top - self.cur) + size + align + MIN_CHILD_STACK + HEADER_SIZE,
+                available: self.usable,
+            })),
+        }
+    }
+
+    /// Copies `value` into the stack.
+    pub(crate) fn put<T: Copy>(&mut self, value: T) -> Result<*mut T, SpawnError> {
+        let p = self.alloc(core::mem::size_of::<T>(), core::mem::align_of::<T>())?.cast::<T>();
+        // SAFETY: `alloc` returned a fresh, aligned range of the right size inside the stack.
+        unsafe { p.write(value) };
+        Ok(p)
+    }
+
+    /// Copies `bytes` and a NUL into the stack; an interior NUL is an error naming `what`.
+    pub(crate) fn put_c_bytes(
+        &mut self,
+        bytes: &[u8],
+        has_nul: bool,
+        what: &'static str,
+    ) -> Result<NonNull<u8>, SpawnError> {
+        let body = if has_nul { &bytes[..bytes.len() - 1] } else { bytes };
+        if body.contains(&0) {
+            return Err(SpawnError::new(SpawnErrorKind::InteriorNul { what }));
+        }
+        let p = self.alloc(body.len() + 1, 1)?;
+        // SAFETY: `p` has `body.len() + 1` fresh bytes; the source is a live slice that cannot
+        // overlap the stack we exclusively borrow.
+        unsafe {
+            core::ptr::copy_nonoverlapping(body.as_ptr(), p, body.len());
+            p.add(body.len()).write(0);
+            Ok(NonNull::new_unchecked(p))
+        }
+    }
+
+    /// Reserves an array of `n` pointers, to be filled with [`Placer::set_ptr`].
+    pub(crate) fn ptr_array(&mut self, n: usize) -> Result<*mut *const u8, SpawnError> {
+        let bytes = n.checked_mul(core::mem::size_of::<*const u8>()).ok_or_else(|| {
+            SpawnError::new(SpawnErrorKind::StackTooSmall { needed: usize::MAX, available: self.usable })
+        })?;
+        Ok(self.alloc(bytes, core::mem::align_of::<*const u8>())?.cast())
+    }
+}

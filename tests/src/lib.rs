@@ -1,0 +1,48 @@
+//! Shared helpers for the integration tests.
+//!
+//! [`hand_child!`] implements `aspawn::__private::ChildFn` by hand, for engine tests that must not
+//! depend on the macro (and for the child bodies the macro cannot express on purpose, such as a
+//! test's deliberate misbehaviour). Each use is an `unsafe impl`: its body must follow the rules of
+//! SOUNDNESS.md by hand.
+
+use std::fs;
+
+/// Declares `enum $name {}` implementing `ChildFn` with the given body.
+///
+/// ```ignore
+/// hand_child!(echo_child, |cx, (prog: CStrRef, argv: Argv, envp: Envp)| -> ChildResult {
+///     cx.execve(prog, argv, envp).context("execve")
+/// });
+/// ```
+#[macro_export]
+macro_rules! hand_child {
+    ($name:ident, |$cx:ident, ($($arg:ident : $ty:ty),* $(,)?)| -> $ret:ty $body:block) => {
+        #[allow(non_camel_case_types)]
+        enum $name {}
+        // SAFETY: the body below is written by hand to the child rules: only Ctx calls on placed
+        // values, no allocation, no panic.
+        unsafe impl ::aspawn::__private::ChildFn for $name {
+            type Args = ($($ty,)*);
+            type Output = $ret;
+            #[allow(unused_variables, unused_parens)]
+            fn call($cx: &::aspawn::Ctx, args: Self::Args) -> $ret {
+                let ($($arg,)*) = args;
+                $body
+            }
+        }
+    };
+}
+
+/// Spawns with a hand-written child: `hand_spawn::<F>(stack, (a, b, …))`.
+pub fn hand_spawn<F, A>(stack: aspawn::Stack, args: A) -> Result<aspawn::Spawned, aspawn::SpawnError>
+where
+    F: aspawn::__private::ChildFn,
+    A: aspawn::__private::Place<F::Args>,
+{
+    aspawn::__private::spawn::<F>(stack, |p| args.place(p))
+}
+
+/// The number of open fds of this process, from `/proc/self/fd`.
+pub fn fd_count() -> usize {
+    fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0)
+}
