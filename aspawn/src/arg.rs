@@ -31,6 +31,10 @@ mod sealed {
 
 /// The sealed set of types a child function may take and hold (SOUNDNESS item 10): all `Copy`,
 /// none with `Drop`, `Deref` or interior references to the parent's memory.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a child parameter type",
+    note = "child parameters are `CStrRef`, `Argv`, `Envp`, `Fd`, integers, `bool`, `char`, `Errno`, and `Option`s, tuples and arrays of these: `spawn!` deep-copies them into the child's stack"
+)]
 pub trait ChildArg: Copy + sealed::Sealed + 'static {}
 
 macro_rules! plain_child_values {
@@ -403,7 +407,11 @@ pub enum EnvSource<'a> {
     _Lifetime(core::marker::PhantomData<&'a ()>),
 }
 
-fn place_strings<'s, I>(p: &mut Placer<'_>, items: I, what: &'static str) -> Result<Argv, SpawnError>
+fn place_strings<'s, I>(
+    p: &mut Placer<'_>,
+    items: I,
+    what: &'static str,
+) -> Result<Argv, SpawnError>
 where
     I: ExactSizeIterator<Item = (&'s [u8], bool)> + Clone,
 {

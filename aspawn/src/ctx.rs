@@ -81,7 +81,17 @@ impl Ctx {
     pub fn openat(&self, dirfd: Fd, path: CStrRef, flags: u32, mode: u32) -> Result<Fd, Errno> {
         // SAFETY: `path` is a placed or static C string.
         fd_ret(unsafe {
-            call(k::__NR_openat, [dirfd.as_raw() as usize, path.as_ptr() as usize, flags as usize, mode as usize, 0, 0])
+            call(
+                k::__NR_openat,
+                [
+                    dirfd.as_raw() as usize,
+                    path.as_ptr() as usize,
+                    flags as usize,
+                    mode as usize,
+                    0,
+                    0,
+                ],
+            )
         })
     }
 
@@ -93,7 +103,10 @@ impl Ctx {
     pub fn open(&self, path: CStrRef, flags: u32, mode: u32) -> Result<Fd, Errno> {
         // SAFETY: as in `openat`.
         fd_ret(unsafe {
-            call(k::__NR_openat, [AT_FDCWD, path.as_ptr() as usize, flags as usize, mode as usize, 0, 0])
+            call(
+                k::__NR_openat,
+                [AT_FDCWD, path.as_ptr() as usize, flags as usize, mode as usize, 0, 0],
+            )
         })
     }
 
@@ -129,11 +142,15 @@ impl Ctx {
         self.guard(new)?;
         if old == new {
             // SAFETY: no pointers.
-            return unsafe { call(k::__NR_fcntl, [old.as_raw() as usize, k::F_GETFD as usize, 0, 0, 0, 0]) }
-                .map(|_| new);
+            return unsafe {
+                call(k::__NR_fcntl, [old.as_raw() as usize, k::F_GETFD as usize, 0, 0, 0, 0])
+            }
+            .map(|_| new);
         }
         // SAFETY: no pointers.
-        fd_ret(unsafe { call(k::__NR_dup3, [old.as_raw() as usize, new.as_raw() as usize, 0, 0, 0, 0]) })
+        fd_ret(unsafe {
+            call(k::__NR_dup3, [old.as_raw() as usize, new.as_raw() as usize, 0, 0, 0, 0])
+        })
     }
 
     /// `dup3(old, new, flags)`—As `dup2` with flags (`O_CLOEXEC`); `old == new` is `EINVAL`.
@@ -145,7 +162,10 @@ impl Ctx {
         self.guard(new)?;
         // SAFETY: no pointers.
         fd_ret(unsafe {
-            call(k::__NR_dup3, [old.as_raw() as usize, new.as_raw() as usize, flags as usize, 0, 0, 0])
+            call(
+                k::__NR_dup3,
+                [old.as_raw() as usize, new.as_raw() as usize, flags as usize, 0, 0, 0],
+            )
         })
     }
 
@@ -189,7 +209,12 @@ impl Ctx {
     #[inline]
     pub fn read(&self, fd: Fd, buf: &mut [u8]) -> Result<usize, Errno> {
         // SAFETY: `buf` is a live, writable slice of `buf.len()` bytes.
-        unsafe { call(k::__NR_read, [fd.as_raw() as usize, buf.as_mut_ptr() as usize, buf.len(), 0, 0, 0]) }
+        unsafe {
+            call(
+                k::__NR_read,
+                [fd.as_raw() as usize, buf.as_mut_ptr() as usize, buf.len(), 0, 0, 0],
+            )
+        }
     }
 
     /// `write(fd, buf)`—Writes from `buf`; returns the number of bytes written.
@@ -199,7 +224,9 @@ impl Ctx {
     #[inline]
     pub fn write(&self, fd: Fd, buf: &[u8]) -> Result<usize, Errno> {
         // SAFETY: `buf` is a live slice of `buf.len()` bytes.
-        unsafe { call(k::__NR_write, [fd.as_raw() as usize, buf.as_ptr() as usize, buf.len(), 0, 0, 0]) }
+        unsafe {
+            call(k::__NR_write, [fd.as_raw() as usize, buf.as_ptr() as usize, buf.len(), 0, 0, 0])
+        }
     }
 
     /// Writes all of `buf`, retrying on `EINTR` and short writes; a write of 0 bytes is `EIO`.
@@ -231,7 +258,9 @@ impl Ctx {
         let r = self.report_fd as u32;
         let one = |a: u32, b: u32| {
             // SAFETY: no pointers.
-            unit(unsafe { call(k::__NR_close_range, [a as usize, b as usize, flags as usize, 0, 0, 0]) })
+            unit(unsafe {
+                call(k::__NR_close_range, [a as usize, b as usize, flags as usize, 0, 0, 0])
+            })
         };
         if first <= r && r <= last {
             if r > first {
@@ -256,7 +285,9 @@ impl Ctx {
         self.guard(fd)?;
         let flag = if on { k::FD_CLOEXEC as usize } else { 0 };
         // SAFETY: no pointers.
-        unit(unsafe { call(k::__NR_fcntl, [fd.as_raw() as usize, k::F_SETFD as usize, flag, 0, 0, 0]) })
+        unit(unsafe {
+            call(k::__NR_fcntl, [fd.as_raw() as usize, k::F_SETFD as usize, flag, 0, 0, 0])
+        })
     }
 
     /// `setresuid(ruid, euid, suid)`—Sets the user ids (`u32::MAX` leaves one unchanged).
@@ -266,7 +297,9 @@ impl Ctx {
     #[inline]
     pub fn setresuid(&self, ruid: u32, euid: u32, suid: u32) -> Result<(), Errno> {
         // SAFETY: no pointers.
-        unit(unsafe { call(k::__NR_setresuid, [ruid as usize, euid as usize, suid as usize, 0, 0, 0]) })
+        unit(unsafe {
+            call(k::__NR_setresuid, [ruid as usize, euid as usize, suid as usize, 0, 0, 0])
+        })
     }
 
     /// `setresgid(rgid, egid, sgid)`—Sets the group ids (`u32::MAX` leaves one unchanged).
@@ -276,7 +309,9 @@ impl Ctx {
     #[inline]
     pub fn setresgid(&self, rgid: u32, egid: u32, sgid: u32) -> Result<(), Errno> {
         // SAFETY: no pointers.
-        unit(unsafe { call(k::__NR_setresgid, [rgid as usize, egid as usize, sgid as usize, 0, 0, 0]) })
+        unit(unsafe {
+            call(k::__NR_setresgid, [rgid as usize, egid as usize, sgid as usize, 0, 0, 0])
+        })
     }
 
     /// `setgroups(groups)`—Sets the supplementary groups.
@@ -286,7 +321,9 @@ impl Ctx {
     #[inline]
     pub fn setgroups(&self, groups: &[u32]) -> Result<(), Errno> {
         // SAFETY: `groups` is a live slice of gid_t (u32).
-        unit(unsafe { call(k::__NR_setgroups, [groups.len(), groups.as_ptr() as usize, 0, 0, 0, 0]) })
+        unit(unsafe {
+            call(k::__NR_setgroups, [groups.len(), groups.as_ptr() as usize, 0, 0, 0, 0])
+        })
     }
 
     /// `setuid(uid)`—Sets the user id. Prefer `setresuid`, which leaves no id behind.
@@ -376,7 +413,12 @@ impl Ctx {
     /// - [Linux](https://man7.org/linux/man-pages/man2/prlimit.2.html)
     #[doc(alias = "prlimit64")]
     #[inline]
-    pub fn prlimit(&self, pid: i32, resource: u32, new: Option<(u64, u64)>) -> Result<(u64, u64), Errno> {
+    pub fn prlimit(
+        &self,
+        pid: i32,
+        resource: u32,
+        new: Option<(u64, u64)>,
+    ) -> Result<(u64, u64), Errno> {
         let new_lim = new.map(|(s, h)| k::rlimit64 { rlim_cur: s, rlim_max: h });
         let mut old = k::rlimit64 { rlim_cur: 0, rlim_max: 0 };
         let new_ptr = match &new_lim {
@@ -385,7 +427,10 @@ impl Ctx {
         };
         // SAFETY: `new_ptr` is null or a live rlimit64; `old` is a live rlimit64.
         unsafe {
-            call(k::__NR_prlimit64, [pid as usize, resource as usize, new_ptr, &mut old as *mut _ as usize, 0, 0])
+            call(
+                k::__NR_prlimit64,
+                [pid as usize, resource as usize, new_ptr, &mut old as *mut _ as usize, 0, 0],
+            )
         }?;
         Ok((old.rlim_cur, old.rlim_max))
     }
@@ -408,7 +453,9 @@ impl Ctx {
     #[inline]
     pub fn setpriority(&self, which: i32, who: i32, nice: i32) -> Result<(), Errno> {
         // SAFETY: no pointers.
-        unit(unsafe { call(k::__NR_setpriority, [which as usize, who as usize, nice as usize, 0, 0, 0]) })
+        unit(unsafe {
+            call(k::__NR_setpriority, [which as usize, who as usize, nice as usize, 0, 0, 0])
+        })
     }
 
     /// `sched_setscheduler(pid, policy, {priority})`—Sets the scheduling policy.
@@ -420,7 +467,10 @@ impl Ctx {
         let param: i32 = priority;
         // SAFETY: `param` is a live `struct sched_param` (one int).
         unit(unsafe {
-            call(k::__NR_sched_setscheduler, [pid as usize, policy as usize, &param as *const i32 as usize, 0, 0, 0])
+            call(
+                k::__NR_sched_setscheduler,
+                [pid as usize, policy as usize, &param as *const i32 as usize, 0, 0, 0],
+            )
         })
     }
 
@@ -487,7 +537,10 @@ impl Ctx {
     pub fn prctl_set_pdeathsig(&self, sig: i32) -> Result<(), Errno> {
         // SAFETY: no pointers.
         unit(unsafe {
-            call(k::__NR_prctl, [linux_raw_sys::prctl::PR_SET_PDEATHSIG as usize, sig as usize, 0, 0, 0, 0])
+            call(
+                k::__NR_prctl,
+                [linux_raw_sys::prctl::PR_SET_PDEATHSIG as usize, sig as usize, 0, 0, 0, 0],
+            )
         })
     }
 
@@ -500,7 +553,17 @@ impl Ctx {
     pub fn ioctl_tiocsctty(&self, fd: Fd, force: bool) -> Result<(), Errno> {
         // SAFETY: TIOCSCTTY takes an int by value.
         unit(unsafe {
-            call(k::__NR_ioctl, [fd.as_raw() as usize, linux_raw_sys::ioctl::TIOCSCTTY as usize, force as usize, 0, 0, 0])
+            call(
+                k::__NR_ioctl,
+                [
+                    fd.as_raw() as usize,
+                    linux_raw_sys::ioctl::TIOCSCTTY as usize,
+                    force as usize,
+                    0,
+                    0,
+                    0,
+                ],
+            )
         })
     }
 
@@ -512,7 +575,17 @@ impl Ctx {
     pub fn tcsetpgrp(&self, fd: Fd, pgrp: i32) -> Result<(), Errno> {
         // SAFETY: TIOCSPGRP reads a pid_t through the pointer to our local.
         unit(unsafe {
-            call(k::__NR_ioctl, [fd.as_raw() as usize, linux_raw_sys::ioctl::TIOCSPGRP as usize, &pgrp as *const i32 as usize, 0, 0, 0])
+            call(
+                k::__NR_ioctl,
+                [
+                    fd.as_raw() as usize,
+                    linux_raw_sys::ioctl::TIOCSPGRP as usize,
+                    &pgrp as *const i32 as usize,
+                    0,
+                    0,
+                    0,
+                ],
+            )
         })
     }
 
@@ -551,11 +624,28 @@ impl Ctx {
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/epoll_ctl.2.html)
     #[inline]
-    pub fn epoll_ctl(&self, epfd: Fd, op: u32, fd: Fd, events: u32, data: u64) -> Result<(), Errno> {
+    pub fn epoll_ctl(
+        &self,
+        epfd: Fd,
+        op: u32,
+        fd: Fd,
+        events: u32,
+        data: u64,
+    ) -> Result<(), Errno> {
         let ev = EpollEvent { events, data };
         // SAFETY: `ev` is a live epoll_event with this arch's layout.
         unit(unsafe {
-            call(k::__NR_epoll_ctl, [epfd.as_raw() as usize, op as usize, fd.as_raw() as usize, &ev as *const _ as usize, 0, 0])
+            call(
+                k::__NR_epoll_ctl,
+                [
+                    epfd.as_raw() as usize,
+                    op as usize,
+                    fd.as_raw() as usize,
+                    &ev as *const _ as usize,
+                    0,
+                    0,
+                ],
+            )
         })
     }
 
@@ -568,7 +658,10 @@ impl Ctx {
         let mut ev = EpollEvent { events: 0, data: 0 };
         // SAFETY: room for one event in `ev`; no signal mask.
         let n = unsafe {
-            call(k::__NR_epoll_pwait, [epfd.as_raw() as usize, &mut ev as *mut _ as usize, 1, timeout_ms as usize, 0, 8])
+            call(
+                k::__NR_epoll_pwait,
+                [epfd.as_raw() as usize, &mut ev as *mut _ as usize, 1, timeout_ms as usize, 0, 8],
+            )
         }?;
         let (events, data) = (ev.events, ev.data);
         Ok(if n == 0 { None } else { Some((events, data)) })
@@ -583,7 +676,10 @@ impl Ctx {
     pub fn execve(&self, path: CStrRef, argv: Argv, envp: Envp) -> Result<Infallible, Errno> {
         // SAFETY: placed, NULL-terminated arrays of placed C strings.
         let r = unsafe {
-            call(k::__NR_execve, [path.as_ptr() as usize, argv.as_ptr() as usize, envp.as_ptr() as usize, 0, 0, 0])
+            call(
+                k::__NR_execve,
+                [path.as_ptr() as usize, argv.as_ptr() as usize, envp.as_ptr() as usize, 0, 0, 0],
+            )
         };
         Err(r.err().unwrap_or(Errno::IO))
     }
@@ -594,12 +690,26 @@ impl Ctx {
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/execveat.2.html)
     #[inline]
-    pub fn execveat(&self, dirfd: Fd, path: CStrRef, argv: Argv, envp: Envp, flags: u32) -> Result<Infallible, Errno> {
+    pub fn execveat(
+        &self,
+        dirfd: Fd,
+        path: CStrRef,
+        argv: Argv,
+        envp: Envp,
+        flags: u32,
+    ) -> Result<Infallible, Errno> {
         // SAFETY: as in `execve`.
         let r = unsafe {
             call(
                 k::__NR_execveat,
-                [dirfd.as_raw() as usize, path.as_ptr() as usize, argv.as_ptr() as usize, envp.as_ptr() as usize, flags as usize, 0],
+                [
+                    dirfd.as_raw() as usize,
+                    path.as_ptr() as usize,
+                    argv.as_ptr() as usize,
+                    envp.as_ptr() as usize,
+                    flags as usize,
+                    0,
+                ],
             )
         };
         Err(r.err().unwrap_or(Errno::IO))

@@ -42,6 +42,9 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+// Generated code names `::aspawn::…`; this lets the crate's own `#[aspawn::child]` fns compile.
+extern crate self as aspawn;
+
 #[cfg(not(target_os = "linux"))]
 compile_error!("aspawn supports Linux only");
 #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
@@ -63,7 +66,7 @@ pub mod __private {
 mod private;
 
 pub use arg::{Argv, CStrRef, CStrSource, ChildArg, EnvSource, Envp, Fd};
-pub use aspawn_macros::child;
+pub use aspawn_macros::{child, spawn};
 pub use ctx::Ctx;
 pub use engine::CloneMode;
 pub use error::{ChildResult, Errno, Failure, ResultExt, SpawnError, SpawnErrorKind};

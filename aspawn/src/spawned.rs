@@ -18,7 +18,7 @@ use std::process::ExitStatus;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use rustix::process::{Signal, WaitIdOptions, WaitId};
+use rustix::process::{Signal, WaitId, WaitIdOptions};
 
 use crate::engine::CloneMode;
 use crate::error::{Errno, Failure};
@@ -54,7 +54,14 @@ impl Spawned {
         stack: Stack,
         mode: CloneMode,
     ) -> Spawned {
-        Spawned { pid, pidfd: Some(pidfd), report_r, report_w: Some(report_w), stack: Some(stack), mode }
+        Spawned {
+            pid,
+            pidfd: Some(pidfd),
+            report_r,
+            report_w: Some(report_w),
+            stack: Some(stack),
+            mode,
+        }
     }
 
     /// The child's process id, known at once.
@@ -162,8 +169,13 @@ impl Spawned {
         // SAFETY: the child stored a `&'static str` of this same address space (CLONE_VM) into
         // the header before exiting, and nothing else writes there.
         let step = unsafe { core::str::from_utf8_unchecked(core::slice::from_raw_parts(ptr, len)) };
-        let errno = if (1..4096).contains(&raw) { Errno::from_raw_os_error(raw) } else { Errno::IO };
-        Err(ChildFailed { failure: Failure::new(errno, step), child: Some(child), stack: Some(stack) })
+        let errno =
+            if (1..4096).contains(&raw) { Errno::from_raw_os_error(raw) } else { Errno::IO };
+        Err(ChildFailed {
+            failure: Failure::new(errno, step),
+            child: Some(child),
+            stack: Some(stack),
+        })
     }
 }
 
@@ -220,7 +232,8 @@ impl Child {
             return Ok(s);
         }
         loop {
-            match rustix::process::waitid(WaitId::PidFd(self.pidfd.as_fd()), WaitIdOptions::EXITED) {
+            match rustix::process::waitid(WaitId::PidFd(self.pidfd.as_fd()), WaitIdOptions::EXITED)
+            {
                 Ok(Some(st)) => return Ok(*self.status.insert(to_exit_status(&st))),
                 Ok(None) => continue,
                 Err(Errno::INTR) => continue,
@@ -238,7 +251,9 @@ impl Child {
             WaitId::PidFd(self.pidfd.as_fd()),
             WaitIdOptions::EXITED | WaitIdOptions::NOHANG,
         ) {
-            Ok(Some(st)) if st.raw_signo() != 0 => Ok(Some(*self.status.insert(to_exit_status(&st)))),
+            Ok(Some(st)) if st.raw_signo() != 0 => {
+                Ok(Some(*self.status.insert(to_exit_status(&st))))
+            }
             Ok(_) => Ok(None),
             Err(e) => Err(e.into()),
         }
@@ -258,7 +273,6 @@ impl Child {
             .ok_or_else(|| io::Error::from_raw_os_error(Errno::INVAL.raw_os_error()))?;
         rustix::process::pidfd_send_signal(self.pidfd.as_fd(), sig).map_err(Into::into)
     }
-
 }
 
 mod libc_sig {

@@ -188,10 +188,7 @@ impl Drop for Stack {
 
 impl core::fmt::Debug for Stack {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Stack")
-            .field("base", &self.base)
-            .field("size", &self.size())
-            .finish()
+        f.debug_struct("Stack").field("base", &self.base).field("size", &self.size()).finish()
     }
 }
 
@@ -211,11 +208,8 @@ impl Placer<'_> {
     /// Reserves `size` bytes at `align` (a power of two) and returns the start.
     pub(crate) fn alloc(&mut self, size: usize, align: usize) -> Result<*mut u8, SpawnError> {
         debug_assert!(align.is_power_of_two());
-        let start = self
-            .cur
-            .checked_sub(size)
-            .map(|s| s & !(align - 1))
-            .filter(|&s| s >= self.floor);
+        let start =
+            self.cur.checked_sub(size).map(|s| s & !(align - 1)).filter(|&s| s >= self.floor);
         match start {
             Some(s) => {
                 self.cur = s;
@@ -260,7 +254,10 @@ impl Placer<'_> {
     /// Reserves an array of `n` pointers, to be filled with [`Placer::set_ptr`].
     pub(crate) fn ptr_array(&mut self, n: usize) -> Result<*mut *const u8, SpawnError> {
         let bytes = n.checked_mul(core::mem::size_of::<*const u8>()).ok_or_else(|| {
-            SpawnError::new(SpawnErrorKind::StackTooSmall { needed: usize::MAX, available: self.usable })
+            SpawnError::new(SpawnErrorKind::StackTooSmall {
+                needed: usize::MAX,
+                available: self.usable,
+            })
         })?;
         Ok(self.alloc(bytes, core::mem::align_of::<*const u8>())?.cast())
     }

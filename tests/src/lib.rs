@@ -34,7 +34,10 @@ macro_rules! hand_child {
 }
 
 /// Spawns with a hand-written child: `hand_spawn::<F>(stack, (a, b, …))`.
-pub fn hand_spawn<F, A>(stack: aspawn::Stack, args: A) -> Result<aspawn::Spawned, aspawn::SpawnError>
+pub fn hand_spawn<F, A>(
+    stack: aspawn::Stack,
+    args: A,
+) -> Result<aspawn::Spawned, aspawn::SpawnError>
 where
     F: aspawn::__private::ChildFn,
     A: aspawn::__private::Place<F::Args>,

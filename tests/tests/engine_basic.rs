@@ -15,7 +15,11 @@ hand_child!(exec_to, |cx, (prog: CStrRef, argv: Argv, envp: Envp, out: Fd)| -> C
 fn echo_through_a_pipe() {
     let (mut r, w) = std::io::pipe().unwrap();
     let stack = Stack::new().unwrap();
-    let spawned = hand_spawn::<exec_to, _>(stack, (c"/bin/echo", &["echo", "hello", "world"], Envp::inherit(), &w)).unwrap();
+    let spawned = hand_spawn::<exec_to, _>(
+        stack,
+        (c"/bin/echo", &["echo", "hello", "world"], Envp::inherit(), &w),
+    )
+    .unwrap();
     drop(w);
     let (mut child, _stack) = spawned.wait_released().unwrap();
     assert!(child.wait().unwrap().success());

@@ -175,13 +175,8 @@ where
     let placed = {
         let mut p = stack.placer();
         place(&mut p).and_then(|args| {
-            let block = p.put(Block {
-                header,
-                report_fd: -1,
-                reset_handlers: true,
-                saved_mask: 0,
-                args,
-            })?;
+            let block =
+                p.put(Block { header, report_fd: -1, reset_handlers: true, saved_mask: 0, args })?;
             let slot = p.alloc(16, 16)?.cast::<usize>();
             Ok((block, slot))
         })
@@ -294,7 +289,8 @@ fn clone_once(
             unsafe { arch::clone3((&mut args as *mut k::clone_args).cast(), 64) }
         }
         CloneMode::Legacy => {
-            let flags = (k::CLONE_VM | k::CLONE_PIDFD | k::CLONE_CHILD_CLEARTID | k::SIGCHLD) as usize;
+            let flags =
+                (k::CLONE_VM | k::CLONE_PIDFD | k::CLONE_CHILD_CLEARTID | k::SIGCHLD) as usize;
             // SAFETY: as above; with legacy clone, CLONE_PIDFD stores the pidfd at `parent_tid`.
             unsafe { arch::clone_legacy(flags, sp, pidfd, tid, 0) }
         }

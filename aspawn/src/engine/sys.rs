@@ -70,8 +70,7 @@ pub(crate) fn sigaction(
     let old = old.map_or(0, |o| o as *mut KernelSigaction as usize);
     // SAFETY: null or live `struct sigaction`s; SIG_DFL/SIG_IGN need no restorer.
     unsafe {
-        call(linux_raw_sys::general::__NR_rt_sigaction, [sig as usize, new, old, 8, 0, 0])
-            .map(drop)
+        call(linux_raw_sys::general::__NR_rt_sigaction, [sig as usize, new, old, 8, 0, 0]).map(drop)
     }
 }
 

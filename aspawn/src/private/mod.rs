@@ -9,8 +9,8 @@ pub use crate::arg::{ChildArg, Place};
 pub use crate::ctx::Ctx;
 pub use crate::engine::CloneMode;
 pub use crate::error::{ChildResult, Failure, SpawnError};
-pub use crate::stack::Placer;
 use crate::spawned::Spawned;
+pub use crate::stack::Placer;
 use crate::stack::Stack;
 
 pub mod methods;
@@ -24,6 +24,9 @@ pub mod ops;
 /// Implementing it asserts that `call` runs only code the `#[aspawn::child]` checks accepted: no
 /// allocation, TLS, panic, lock or unapproved call (SOUNDNESS §A and §D). `call` runs in a
 /// `CLONE_VM` child before `execve`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be spawned: it is not an `#[aspawn::child]` function returning `ChildResult` or `i32`"
+)]
 pub unsafe trait ChildFn {
     /// The child parameter types after `cx`, as a tuple (`()` for none).
     type Args: Copy + 'static;

@@ -15,16 +15,16 @@ use core::arch::{asm, naked_asm};
 #[unsafe(naked)]
 pub(crate) unsafe extern "C" fn clone3(args: *mut u8, size: usize) -> isize {
     naked_asm!(
-        "mov x8, #435",          // __NR_clone3; x0 = args, x1 = size already in place
-        "svc #0",                // parent: x0 = pid or -errno; child: x0 = 0, sp = stack + size
+        "mov x8, #435", // __NR_clone3; x0 = args, x1 = size already in place
+        "svc #0",       // parent: x0 = pid or -errno; child: x0 = 0, sp = stack + size
         "cbz x0, 2f",
-        "ret",                   // parent (or error): return x0
+        "ret", // parent (or error): return x0
         "2:",
-        "mov x29, xzr",          // child: no frame record to unwind into
-        "mov x30, xzr",          // and no return address
+        "mov x29, xzr",           // child: no frame record to unwind into
+        "mov x30, xzr",           // and no return address
         "ldp x16, x0, [sp], #16", // x16 = entry, x0 = arg; sp stays 16-aligned
-        "blr x16",               // entry(arg) -> !
-        "brk #1",                // entry never returns
+        "blr x16",                // entry(arg) -> !
+        "brk #1",                 // entry never returns
     )
 }
 
@@ -44,10 +44,10 @@ pub(crate) unsafe extern "C" fn clone_legacy(
     tls: usize,
 ) -> isize {
     naked_asm!(
-        "mov x5, x3",            // save child_tid
-        "mov x3, x4",            // 4th kernel argument: tls
-        "mov x4, x5",            // 5th kernel argument: child_tid
-        "mov x8, #220",          // __NR_clone
+        "mov x5, x3",   // save child_tid
+        "mov x3, x4",   // 4th kernel argument: tls
+        "mov x4, x5",   // 5th kernel argument: child_tid
+        "mov x8, #220", // __NR_clone
         "svc #0",
         "cbz x0, 2f",
         "ret",

@@ -15,17 +15,17 @@ use core::arch::{asm, naked_asm};
 #[unsafe(naked)]
 pub(crate) unsafe extern "C" fn clone3(args: *mut u8, size: usize) -> isize {
     naked_asm!(
-        "mov eax, 435",     // __NR_clone3; rdi = args and rsi = size are already in place
-        "syscall",          // parent: rax = pid or -errno; child: rax = 0, rsp = stack + size
+        "mov eax, 435", // __NR_clone3; rdi = args and rsi = size are already in place
+        "syscall",      // parent: rax = pid or -errno; child: rax = 0, rsp = stack + size
         "test rax, rax",
         "jz 2f",
-        "ret",              // parent (or error): return rax; no callee-saved register was touched
+        "ret", // parent (or error): return rax; no callee-saved register was touched
         "2:",
-        "xor ebp, ebp",     // child: no frame to unwind into (SOUNDNESS item 5)
-        "pop rax",          // entry
-        "pop rdi",          // its argument; rsp is now 16-aligned again
-        "call rax",         // entry(arg) -> !, entered with rsp = 8 mod 16 as the ABI wants
-        "ud2",              // entry never returns
+        "xor ebp, ebp", // child: no frame to unwind into (SOUNDNESS item 5)
+        "pop rax",      // entry
+        "pop rdi",      // its argument; rsp is now 16-aligned again
+        "call rax",     // entry(arg) -> !, entered with rsp = 8 mod 16 as the ABI wants
+        "ud2",          // entry never returns
     )
 }
 
@@ -44,14 +44,14 @@ pub(crate) unsafe extern "C" fn clone_legacy(
     tls: usize,
 ) -> isize {
     naked_asm!(
-        "mov r10, rcx",     // 4th C argument (child_tid) goes in r10 for the kernel
-        "mov eax, 56",      // __NR_clone: (flags, newsp, parent_tid, child_tid, tls)
+        "mov r10, rcx", // 4th C argument (child_tid) goes in r10 for the kernel
+        "mov eax, 56",  // __NR_clone: (flags, newsp, parent_tid, child_tid, tls)
         "syscall",
         "test rax, rax",
         "jz 2f",
-        "ret",              // parent (or error)
+        "ret", // parent (or error)
         "2:",
-        "xor ebp, ebp",     // child: as in clone3
+        "xor ebp, ebp", // child: as in clone3
         "pop rax",
         "pop rdi",
         "call rax",

@@ -1,0 +1,130 @@
+//! Generation: the checked function, its type-namespace companion and the glue the runtime calls.
+//!
+//! For `fn run(cx: &Ctx, prog: CStrRef, argv: Argv) -> ChildResult`, beside the rewritten
+//! function (with `#[forbid(unsafe_code)]`):
+//!
+//! - `enum run {}`: a type with the function's name, in the type namespace only, so a path
+//!   `run` names both. `unsafe impl Approved for run {}` is the approval marker.
+//! - `impl ChildCall for run { const CALL: fn(&Ctx, CStrRef, Argv) -> ChildResult = run; }`: a
+//!   call `run(cx, …)` in another child body is rewritten to `(<run as ChildCall>::CALL)(cx, …)`,
+//!   so the callee is always the function this attribute checked (`ChildCall: Approved`).
+//! - `run::__aspawn_place`: the placement glue `spawn!` calls, one `impl Place<T>` per parameter
+//!   (the argument block is the tuple of the parameter types).
+//! - `unsafe impl ChildFn for run` when `run` returns `ChildResult` or `i32`: the runtime's
+//!   `extern "C"` entry point calls `ChildFn::call` with the placed tuple.
+//! - `const _: () = { assert_child_arg::<CStrRef>(); … }`: each parameter type must be a
+//!   sealed `ChildArg` type (SOUNDNESS item 8).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{ItemFn, Type};
+
+use super::check::{Output, Signature};
+
+/// The function (already rewritten) and everything generated beside it. `checked` is false when
+/// the function had violations and is emitted unchanged beside their errors (the build fails on
+/// those errors, so `#[forbid(unsafe_code)]` would only repeat them).
+///
+/// `uses_context`: the body calls `.context(…)`, which the rewrite sends to
+/// `methods::context` without naming `ResultExt`; a probe that never runs names it as a method
+/// call, so the caller's `use aspawn::ResultExt` is not reported as unused (see
+/// `methods::ContextProbe`).
+pub(crate) fn expand(
+    sig: &Signature,
+    func: &ItemFn,
+    checked: bool,
+    uses_context: bool,
+) -> TokenStream {
+    let name = &sig.name;
+    let vis = &func.vis;
+    let ret = &func.sig.output;
+    let ms = Span::mixed_site();
+    let cx = quote_spanned!(ms=> cx);
+    let p = quote_spanned!(ms=> p);
+    let args = quote_spanned!(ms=> args);
+    let types: &[Type] = &sig.params;
+    let idents: Vec<_> = (0..types.len()).map(|i| format_ident!("a{}", i, span = ms)).collect();
+    let indices = (0..types.len()).map(syn::Index::from);
+    let place_args = idents.iter().zip(types).map(|(a, t)| {
+        let sp = ms.located_at(t.span());
+        quote_spanned!(sp=> #a: impl ::aspawn::__private::Place<#t>)
+    });
+    let placed =
+        idents.iter().map(|a| quote_spanned!(ms=> ::aspawn::__private::Place::place(#a, #p)?));
+    let arg_asserts = types.iter().map(|t| {
+        let sp = ms.located_at(t.span());
+        quote_spanned!(sp=> ::aspawn::__private::assert_child_arg::<#t>();)
+    });
+
+    let child_fn = (sig.output == Output::Spawnable).then(|| {
+        let out_ty = match ret {
+            syn::ReturnType::Type(_, t) => t,
+            syn::ReturnType::Default => unreachable!("a spawnable child returns a value"),
+        };
+        quote! {
+            // SAFETY: `call` runs only `#name`, whose body `#[aspawn::child]` checked.
+            unsafe impl ::aspawn::__private::ChildFn for #name {
+                type Args = (#(#types,)*);
+                type Output = #out_ty;
+                #[inline(always)]
+                fn call(#cx: &::aspawn::__private::Ctx, #args: Self::Args) -> Self::Output {
+                    #name(#cx #(, #args.#indices)*)
+                }
+            }
+        }
+    });
+
+    let probe = uses_context.then(|| {
+        // The method name resolves at the call site, where the caller's imports are.
+        let context = syn::Ident::new("context", Span::call_site());
+        quote_spanned! {ms=>
+            const _: () = {
+                #[allow(dead_code, unused_must_use, clippy::all)]
+                fn probe() {
+                    let _ = ::aspawn::__private::methods::ContextProbe.#context("");
+                }
+            };
+        }
+    });
+
+    let mut func = func.clone();
+    if checked {
+        func.attrs.insert(0, syn::parse_quote!(#[forbid(unsafe_code)]));
+    }
+
+    quote! {
+        #func
+
+        #[allow(non_camel_case_types, dead_code)]
+        #[doc(hidden)]
+        #vis enum #name {}
+
+        // SAFETY: `#name` is the function `#[aspawn::child]` checked just above.
+        unsafe impl ::aspawn::__private::Approved for #name {}
+
+        impl ::aspawn::__private::ops::ChildCall for #name {
+            type Fn = fn(&::aspawn::__private::Ctx #(, #types)*) #ret;
+            const CALL: Self::Fn = #name;
+        }
+
+        #[allow(dead_code)]
+        impl #name {
+            #[doc(hidden)]
+            pub fn __aspawn_place(
+                #p: &mut ::aspawn::__private::Placer<'_>
+                #(, #place_args)*
+            ) -> ::core::result::Result<(#(#types,)*), ::aspawn::__private::SpawnError> {
+                ::core::result::Result::Ok((#(#placed,)*))
+            }
+        }
+
+        #child_fn
+
+        #probe
+
+        const _: () = {
+            #(#arg_asserts)*
+        };
+    }
+}

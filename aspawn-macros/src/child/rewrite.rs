@@ -1,0 +1,1177 @@
+//! The walk over a child body: every construct is either rejected (with the message from
+//! `check.rs`) or rewritten so that rustc's type checker enforces the rest (SOUNDNESS item 10).
+//!
+//! The walk is default-deny: an expression, statement or pattern kind not handled here explicitly
+//! is rejected. Rewritten nodes become `Expr::Verbatim` after their children were walked, so
+//! nothing is walked twice.
+//!
+//! | written | becomes |
+//! |---|---|
+//! | `a + b`, `a - b`, `a * b`, `a << b`, `a >> b`, `-a`, `!a`, `a & b`, `a \| b`, `a ^ b` | `::aspawn::__private::ops::{add, sub, mul, shl, shr, neg, not, bitand, bitor, bitxor}(a, b)` (wrapping, sealed) |
+//! | `a == b`, `!=`, `<`, `<=`, `>`, `>=` | `ops::{eq, ne, lt, le, gt, ge}(a, b)` |
+//! | `a += b` (and `-= *= <<= >>= &= \|= ^=`) | `ops::add_assign(&mut a, b)` … |
+//! | `e?` | `match ops::branch(e) { Continue(v) => v, Break(r) => return ops::from_residual(r) }` (no `From`) |
+//! | `for i in a..b { … }` (`a..=b`) | a `while` loop on `ops::lt`/`ops::step` |
+//! | `cx.NAME(args)` (a `Ctx` method) | `::aspawn::Ctx::NAME(cx, args)` |
+//! | `x.NAME(args)` (a pure method) | `::aspawn::__private::methods::NAME(x, args)` |
+//! | `helper(cx, x)` | `(<helper as ::aspawn::__private::ops::ChildCall>::CALL)(cx, x)` (`ChildCall: Approved`) |
+//! | `Some(x)`, `None`, `Ok(x)`, `Err(e)` (also in patterns) | `::core::option::Option::Some(x)` … |
+//! | `Failure::new(e, s)`, `Fd::from_raw(n)`, `Ctx::NAME(cx, …)` | `::aspawn::Failure::new(e, s)` … |
+//! | a path that is not a local (`FOO`, `Fd::STDOUT`, `u32::MAX`) | `ops::value(FOO)` (its type must be a child value) |
+//! | `c"…"` | `::aspawn::CStrRef::from_static(c"…")` |
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{BinOp, Block, Expr, ExprLit, Ident, Lit, Pat, Path, RangeLimits, Stmt, UnOp};
+
+use super::check::{
+    self, CAST_TARGETS, CTX_METHODS, IN_CHILD, PURE_METHODS, forbidden_root_message, macro_message,
+    method_message,
+};
+use crate::diag::Errors;
+
+/// Walks and rewrites one child body.
+pub(crate) struct Rewriter<'e> {
+    errors: &'e mut Errors,
+    /// The function's own name: a call to it is direct recursion.
+    fn_name: Ident,
+    /// Local bindings, innermost scope last. A single-segment path naming one of them is a
+    /// local; any other path is an item and must have a child value type.
+    scopes: Vec<Vec<Ident>>,
+    /// Whether the body calls `.context(…)` (see `expand.rs`: the `ResultExt` probe).
+    pub(crate) uses_context: bool,
+}
+
+/// The span for generated tokens: located at the user's code (so rustc's errors point there),
+/// resolved at the macro's mixed site (so lints see macro code and our locals are hygienic).
+fn gen_span(at: Span) -> Span {
+    Span::mixed_site().located_at(at)
+}
+
+impl<'e> Rewriter<'e> {
+    /// A rewriter for the body of `fn_name`, whose parameters bind `params`.
+    pub(crate) fn new(errors: &'e mut Errors, fn_name: Ident, params: Vec<Ident>) -> Self {
+        Rewriter { errors, fn_name, scopes: vec![params], uses_context: false }
+    }
+
+    fn is_local(&self, ident: &Ident) -> bool {
+        self.scopes.iter().rev().any(|s| s.iter().any(|b| b == ident))
+    }
+
+    fn bind(&mut self, ident: &Ident) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.push(ident.clone());
+        }
+    }
+
+    fn reject(&mut self, tokens: impl ToTokens, msg: impl std::fmt::Display) {
+        self.errors.spanned(tokens, msg);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Blocks and statements
+
+    /// Walks a block in a scope of its own.
+    pub(crate) fn block(&mut self, block: &mut Block) {
+        self.scopes.push(Vec::new());
+        for stmt in &mut block.stmts {
+            self.stmt(stmt);
+        }
+        self.scopes.pop();
+    }
+
+    fn stmt(&mut self, stmt: &mut Stmt) {
+        match stmt {
+            Stmt::Local(local) => {
+                check::check_attrs(&local.attrs, self.errors);
+                if let Some(init) = &mut local.init {
+                    self.expr(&mut init.expr);
+                    if let Some((_, diverge)) = &mut init.diverge {
+                        self.expr(diverge);
+                    }
+                }
+                self.pat(&mut local.pat);
+            }
+            Stmt::Item(item) => {
+                let what = match item {
+                    syn::Item::Use(_) => "`use` is not allowed",
+                    syn::Item::Fn(_) => "a nested function is not allowed",
+                    syn::Item::Macro(_) => "a macro definition is not allowed",
+                    syn::Item::Static(_) => "a `static` is not allowed",
+                    syn::Item::Const(_) => "a nested `const` is not allowed",
+                    _ => "a nested item is not allowed",
+                };
+                self.reject(
+                    &*item,
+                    format!(
+                        "{what} {IN_CHILD}: move it out of the function (a function the child \
+                         calls must itself be an `#[aspawn::child]` function)"
+                    ),
+                );
+            }
+            Stmt::Expr(expr, _) => self.expr(expr),
+            Stmt::Macro(m) => {
+                let name = macro_name(&m.mac.path);
+                self.reject(&m.mac, macro_message(&name));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Expressions
+
+    /// Walks and rewrites an expression in value position.
+    pub(crate) fn expr(&mut self, expr: &mut Expr) {
+        if let Some(attrs) = expr_attrs(expr) {
+            check::check_attrs(attrs, self.errors);
+        }
+        match expr {
+            Expr::Array(a) => a.elems.iter_mut().for_each(|e| self.expr(e)),
+            Expr::Tuple(t) => t.elems.iter_mut().for_each(|e| self.expr(e)),
+            Expr::Paren(p) => self.expr(&mut p.expr),
+            Expr::Group(g) => self.expr(&mut g.expr),
+            Expr::Block(b) => self.block(&mut b.block),
+            Expr::Loop(l) => self.block(&mut l.body),
+            Expr::Break(b) => {
+                if let Some(e) = &mut b.expr {
+                    self.expr(e);
+                }
+            }
+            Expr::Continue(_) => {}
+            Expr::Return(r) => {
+                if let Some(e) = &mut r.expr {
+                    self.expr(e);
+                }
+            }
+            Expr::Assign(a) => {
+                self.place(&mut a.left);
+                self.expr(&mut a.right);
+            }
+            Expr::Reference(r) => {
+                if r.mutability.is_some() {
+                    self.place(&mut r.expr);
+                } else {
+                    self.expr(&mut r.expr);
+                }
+            }
+            Expr::Repeat(r) => {
+                self.expr(&mut r.expr);
+                // The length is a constant, evaluated at compile time: check it (no macros,
+                // closures …) but keep it as written, since `ops` functions are not `const`.
+                let mut len = (*r.len).clone();
+                self.expr(&mut len);
+            }
+            Expr::Field(f) => match &f.member {
+                syn::Member::Unnamed(_) => self.expr(&mut f.base),
+                syn::Member::Named(name) => {
+                    let name = name.clone();
+                    self.reject(
+                        &name,
+                        format!(
+                            "a named field (`.{name}`) is not allowed {IN_CHILD}: child values are \
+                             integers, `Fd`, `CStrRef` … and tuples (`.0`), and a field access \
+                             could run a user's `Deref`"
+                        ),
+                    );
+                }
+            },
+            Expr::Cast(c) => {
+                self.expr(&mut c.expr);
+                let ok = matches!(&*c.ty, syn::Type::Path(p)
+                    if p.qself.is_none() && p.path.get_ident().is_some_and(|i| CAST_TARGETS.iter().any(|t| i == t)));
+                if !ok {
+                    let ty = c.ty.clone();
+                    self.reject(
+                        &ty,
+                        format!(
+                            "an `as` cast {IN_CHILD} may only target an integer type or `char`"
+                        ),
+                    );
+                }
+            }
+            Expr::Lit(lit) => {
+                if let Some(new) = self.lit(lit) {
+                    *expr = new;
+                }
+            }
+            Expr::Path(p) => {
+                if let Some(new) = self.path_expr(p) {
+                    *expr = new;
+                }
+            }
+            Expr::Binary(_) => self.binary(expr),
+            Expr::Unary(_) => self.unary(expr),
+            Expr::Try(_) => self.try_expr(expr),
+            Expr::Call(_) => self.call(expr),
+            Expr::MethodCall(_) => self.method_call(expr),
+            Expr::ForLoop(_) => self.for_loop(expr),
+            Expr::If(i) => {
+                self.scopes.push(Vec::new());
+                self.condition(&mut i.cond);
+                self.block(&mut i.then_branch);
+                self.scopes.pop();
+                if let Some((_, else_branch)) = &mut i.else_branch {
+                    self.expr(else_branch);
+                }
+            }
+            Expr::While(w) => {
+                self.scopes.push(Vec::new());
+                self.condition(&mut w.cond);
+                self.block(&mut w.body);
+                self.scopes.pop();
+            }
+            Expr::Match(m) => {
+                self.expr(&mut m.expr);
+                for arm in &mut m.arms {
+                    check::check_attrs(&arm.attrs, self.errors);
+                    self.scopes.push(Vec::new());
+                    self.pat(&mut arm.pat);
+                    if let Some((_, guard)) = &mut arm.guard {
+                        self.expr(guard);
+                    }
+                    self.expr(&mut arm.body);
+                    self.scopes.pop();
+                }
+            }
+            Expr::Macro(m) => {
+                let name = macro_name(&m.mac.path);
+                let mac = m.mac.clone();
+                self.reject(&mac, macro_message(&name));
+            }
+            Expr::Unsafe(u) => {
+                let t = u.unsafe_token;
+                self.reject(
+                    t,
+                    format!(
+                        "`unsafe` is not allowed {IN_CHILD}: the attribute proves the body safe to \
+                         run between clone and exec, which `unsafe` would opt out of"
+                    ),
+                );
+            }
+            Expr::Closure(c) => {
+                let or1 = c.or1_token;
+                let or2 = c.or2_token;
+                self.reject(
+                    quote!(#or1 #or2),
+                    format!(
+                        "a closure is not allowed {IN_CHILD}: a child calls only `Ctx` methods and \
+                         `#[aspawn::child]` functions, by name. Write a helper `#[aspawn::child] fn`"
+                    ),
+                );
+            }
+            Expr::Async(a) => {
+                let t = a.async_token;
+                self.reject(
+                    t,
+                    format!("`async` is not allowed {IN_CHILD}: the child has no executor"),
+                );
+            }
+            Expr::Await(a) => {
+                let t = a.await_token;
+                self.reject(
+                    t,
+                    format!("`.await` is not allowed {IN_CHILD}: the child has no executor"),
+                );
+            }
+            Expr::Const(c) => {
+                let t = c.const_token;
+                self.reject(
+                    t,
+                    format!("a `const` block is not allowed {IN_CHILD}: declare a `const` item outside the function"),
+                );
+            }
+            Expr::TryBlock(t) => {
+                let t = t.try_token;
+                self.reject(t, format!("a `try` block is not allowed {IN_CHILD}: use `match`"));
+            }
+            Expr::Yield(y) => {
+                let t = y.yield_token;
+                self.reject(t, format!("`yield` is not allowed {IN_CHILD}"));
+            }
+            Expr::Index(i) => {
+                let what = if matches!(&*i.index, Expr::Range(_)) { "slicing" } else { "indexing" };
+                let b = i.bracket_token.span.join();
+                self.reject(
+                    quote_spanned!(b=> []),
+                    format!(
+                        "{what} is not allowed {IN_CHILD}: it panics when out of bounds. Use \
+                         `.get(i)`, which returns an `Option`"
+                    ),
+                );
+            }
+            Expr::Range(r) => {
+                let r = r.clone();
+                self.reject(
+                    &r,
+                    format!(
+                        "a range is not allowed {IN_CHILD} except as `for i in a..b` (a range is \
+                         an iterator)"
+                    ),
+                );
+            }
+            Expr::Struct(s) => {
+                let p = s.path.clone();
+                self.reject(
+                    &p,
+                    format!(
+                        "a struct literal is not allowed {IN_CHILD}: only child values (integers, \
+                         `Fd`, `CStrRef`, tuples, arrays …) can be made in a child"
+                    ),
+                );
+            }
+            Expr::RawAddr(r) => {
+                let (a, b) = (r.and_token, r.raw);
+                self.reject(
+                    quote!(#a #b),
+                    format!(
+                        "`&raw` is not allowed {IN_CHILD}: there are no raw pointers in a child"
+                    ),
+                );
+            }
+            Expr::Let(l) => {
+                let t = l.let_token;
+                self.reject(
+                    t,
+                    "a `let` expression is only allowed in an `if` or `while` condition"
+                        .to_string(),
+                );
+            }
+            Expr::Infer(i) => {
+                let t = i.underscore_token;
+                self.reject(t, format!("`_` is only allowed on the left of `=` {IN_CHILD}"));
+            }
+            other => {
+                let other = other.clone();
+                self.reject(&other, format!("this expression is not allowed {IN_CHILD}"));
+            }
+        }
+    }
+
+    /// Walks an expression in place position (the left of `=`, `+=`, the operand of `&mut`).
+    fn place(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
+                // A local, or a `static mut` (which needs `unsafe`, forbidden on the body).
+            }
+            Expr::Field(f) if matches!(f.member, syn::Member::Unnamed(_)) => {
+                self.place(&mut f.base)
+            }
+            Expr::Unary(u) if matches!(u.op, UnOp::Deref(_)) => self.expr(&mut u.expr),
+            Expr::Paren(p) => self.place(&mut p.expr),
+            Expr::Group(g) => self.place(&mut g.expr),
+            Expr::Tuple(t) => t.elems.iter_mut().for_each(|e| self.place(e)),
+            Expr::Infer(_) => {}
+            Expr::Index(_) | Expr::Field(_) => self.expr(expr),
+            other => {
+                let other = other.clone();
+                self.reject(
+                    &other,
+                    format!(
+                        "only a local variable, a tuple field (`x.0`) or `*r` can be assigned \
+                         {IN_CHILD}"
+                    ),
+                );
+            }
+        }
+    }
+
+    /// An `if`/`while` condition: `let` patterns (let chains too) bind into the current scope.
+    fn condition(&mut self, cond: &mut Expr) {
+        match cond {
+            Expr::Let(l) => {
+                self.expr(&mut l.expr);
+                self.pat(&mut l.pat);
+            }
+            Expr::Binary(b) if matches!(b.op, BinOp::And(_)) && contains_let(cond) => {
+                let Expr::Binary(b) = cond else { unreachable!() };
+                self.condition(&mut b.left);
+                self.condition(&mut b.right);
+            }
+            Expr::Paren(p) => self.condition(&mut p.expr),
+            _ => self.expr(cond),
+        }
+    }
+
+    fn lit(&mut self, lit: &ExprLit) -> Option<Expr> {
+        match &lit.lit {
+            Lit::Int(i) => {
+                let s = i.suffix();
+                if !s.is_empty() && !CAST_TARGETS.contains(&s) {
+                    self.reject(lit, format!("only integer literals are allowed {IN_CHILD}"));
+                }
+                None
+            }
+            Lit::Float(_) => {
+                self.reject(
+                    lit,
+                    format!("a floating-point literal is not allowed {IN_CHILD}: use integers"),
+                );
+                None
+            }
+            Lit::Bool(_) | Lit::Char(_) | Lit::Byte(_) | Lit::ByteStr(_) | Lit::Str(_) => None,
+            Lit::CStr(c) => {
+                let sp = gen_span(c.span());
+                Some(Expr::Verbatim(quote_spanned!(sp=> ::aspawn::CStrRef::from_static(#c))))
+            }
+            _ => {
+                self.reject(lit, format!("this literal is not allowed {IN_CHILD}"));
+                None
+            }
+        }
+    }
+
+    /// A path in value position.
+    fn path_expr(&mut self, p: &syn::ExprPath) -> Option<Expr> {
+        if let Some(q) = &p.qself {
+            let q = q.ty.clone();
+            self.reject(
+                &p.path,
+                format!("a qualified path (`<{} as …>::…`) is not allowed {IN_CHILD}: it reaches trait code", q.to_token_stream()),
+            );
+            return None;
+        }
+        if let Some(ident) = p.path.get_ident()
+            && self.is_local(ident)
+        {
+            return None;
+        }
+        if !self.check_path_generics(&p.path) {
+            return None;
+        }
+        match prelude_item(&p.path) {
+            Some(Prelude::None) => {
+                return Some(Expr::Verbatim(absolute_prelude(Prelude::None, &p.path)));
+            }
+            Some(ctor) => {
+                self.reject(
+                    &p.path,
+                    format!(
+                        "`{}` must be called {IN_CHILD} (`{}(x)`): as a value it is a function",
+                        ctor.name(),
+                        ctor.name()
+                    ),
+                );
+                return None;
+            }
+            None => {}
+        }
+        if !self.check_path_root(&p.path) {
+            return None;
+        }
+        if p.path.is_ident("self") || p.path.segments.first().is_some_and(|s| s.ident == "Self") {
+            self.reject(&p.path, format!("`self` is not allowed {IN_CHILD}"));
+            return None;
+        }
+        let path = &p.path;
+        let sp = gen_span(path.span());
+        Some(Expr::Verbatim(quote_spanned!(sp=> ::aspawn::__private::ops::value(#path))))
+    }
+
+    /// Rejects generic arguments in an expression path; `true` if there are none.
+    fn check_path_generics(&mut self, path: &Path) -> bool {
+        for seg in &path.segments {
+            if !seg.arguments.is_none() {
+                let args = seg.arguments.clone();
+                self.reject(
+                    &args,
+                    format!(
+                        "generic arguments are not allowed {IN_CHILD}: child code is not generic"
+                    ),
+                );
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Rejects `std::`, `libc::`, `String` … roots; `true` if the path may be used.
+    fn check_path_root(&mut self, path: &Path) -> bool {
+        if let Some(first) = path.segments.first()
+            && let Some(msg) = forbidden_root_message(&first.ident)
+        {
+            self.reject(path, msg);
+            return false;
+        }
+        true
+    }
+
+    fn binary(&mut self, expr: &mut Expr) {
+        let Expr::Binary(b) = expr else { return };
+        let (name, assign) = match b.op {
+            BinOp::And(_) | BinOp::Or(_) => {
+                // Built into the language for `bool` only: no trait is called.
+                self.expr(&mut b.left);
+                self.expr(&mut b.right);
+                return;
+            }
+            BinOp::Div(_) | BinOp::Rem(_) | BinOp::DivAssign(_) | BinOp::RemAssign(_) => {
+                let (what, instead) = match b.op {
+                    BinOp::Div(_) => ("/", "a.checked_div(b)"),
+                    BinOp::DivAssign(_) => ("/=", "a.checked_div(b)"),
+                    BinOp::Rem(_) => ("%", "a.checked_rem(b)"),
+                    _ => ("%=", "a.checked_rem(b)"),
+                };
+                let op = b.op;
+                self.expr(&mut b.left);
+                self.reject(
+                    op,
+                    format!(
+                        "`{what}` is not allowed {IN_CHILD}: it panics on a zero divisor. Use \
+                         `{instead}`, which returns an `Option`"
+                    ),
+                );
+                self.expr(&mut b.right);
+                return;
+            }
+            BinOp::Add(_) => ("add", false),
+            BinOp::Sub(_) => ("sub", false),
+            BinOp::Mul(_) => ("mul", false),
+            BinOp::Shl(_) => ("shl", false),
+            BinOp::Shr(_) => ("shr", false),
+            BinOp::BitAnd(_) => ("bitand", false),
+            BinOp::BitOr(_) => ("bitor", false),
+            BinOp::BitXor(_) => ("bitxor", false),
+            BinOp::Eq(_) => ("eq", false),
+            BinOp::Ne(_) => ("ne", false),
+            BinOp::Lt(_) => ("lt", false),
+            BinOp::Le(_) => ("le", false),
+            BinOp::Gt(_) => ("gt", false),
+            BinOp::Ge(_) => ("ge", false),
+            BinOp::AddAssign(_) => ("add_assign", true),
+            BinOp::SubAssign(_) => ("sub_assign", true),
+            BinOp::MulAssign(_) => ("mul_assign", true),
+            BinOp::ShlAssign(_) => ("shl_assign", true),
+            BinOp::ShrAssign(_) => ("shr_assign", true),
+            BinOp::BitAndAssign(_) => ("bitand_assign", true),
+            BinOp::BitOrAssign(_) => ("bitor_assign", true),
+            BinOp::BitXorAssign(_) => ("bitxor_assign", true),
+            _ => {
+                let op = b.op;
+                self.reject(op, format!("this operator is not allowed {IN_CHILD}"));
+                return;
+            }
+        };
+        if assign {
+            self.place(&mut b.left);
+        } else {
+            self.expr(&mut b.left);
+        }
+        self.expr(&mut b.right);
+        let sp = gen_span(b.op.span());
+        let func = Ident::new(name, sp);
+        let (left, right) = (unparen(&b.left), unparen(&b.right));
+        let tokens = if assign {
+            quote_spanned!(sp=> ::aspawn::__private::ops::#func(&mut #left, #right))
+        } else {
+            quote_spanned!(sp=> ::aspawn::__private::ops::#func(#left, #right))
+        };
+        *expr = Expr::Verbatim(tokens);
+    }
+
+    fn unary(&mut self, expr: &mut Expr) {
+        let Expr::Unary(u) = expr else { return };
+        let name = match u.op {
+            UnOp::Deref(_) => {
+                // `*r` on a reference is built in; no user `Deref` type exists in a child.
+                self.expr(&mut u.expr);
+                return;
+            }
+            UnOp::Neg(_) => {
+                if let Expr::Lit(ExprLit { lit: Lit::Int(_), .. }) = &*u.expr {
+                    // `-1`, `-128i8`: a literal, folded by the compiler (and `neg(128i8)` would
+                    // not even be a valid literal).
+                    return;
+                }
+                "neg"
+            }
+            UnOp::Not(_) => "not",
+            _ => {
+                let op = u.op;
+                self.reject(op, format!("this operator is not allowed {IN_CHILD}"));
+                return;
+            }
+        };
+        self.expr(&mut u.expr);
+        let sp = gen_span(u.op.span());
+        let func = Ident::new(name, sp);
+        let operand = unparen(&u.expr);
+        *expr = Expr::Verbatim(quote_spanned!(sp=> ::aspawn::__private::ops::#func(#operand)));
+    }
+
+    fn try_expr(&mut self, expr: &mut Expr) {
+        let Expr::Try(t) = expr else { return };
+        self.expr(&mut t.expr);
+        let sp = gen_span(t.question_token.span);
+        let inner = unparen(&t.expr);
+        let (v, r) = (
+            Ident::new("__aspawn_v", Span::mixed_site()),
+            Ident::new("__aspawn_r", Span::mixed_site()),
+        );
+        *expr = Expr::Verbatim(quote_spanned! {sp=>
+            match ::aspawn::__private::ops::branch(#inner) {
+                ::core::ops::ControlFlow::Continue(#v) => #v,
+                ::core::ops::ControlFlow::Break(#r) => {
+                    return ::aspawn::__private::ops::from_residual(#r)
+                }
+            }
+        });
+    }
+
+    fn method_call(&mut self, expr: &mut Expr) {
+        let Expr::MethodCall(m) = expr else { return };
+        let name = m.method.to_string();
+        self.expr(&mut m.receiver);
+        m.args.iter_mut().for_each(|a| self.expr(a));
+        if let Some(t) = &m.turbofish {
+            let t = t.clone();
+            self.reject(
+                &t,
+                format!("generic arguments are not allowed {IN_CHILD}: child code is not generic"),
+            );
+            return;
+        }
+        let method = &m.method;
+        let recv = unparen(&m.receiver);
+        let args = m.args.iter();
+        let sp = gen_span(method.span());
+        let tokens = if CTX_METHODS.contains(&name.as_str()) {
+            quote_spanned!(sp=> ::aspawn::Ctx::#method(#recv #(, #args)*))
+        } else if PURE_METHODS.contains(&name.as_str()) {
+            self.uses_context |= name == "context";
+            quote_spanned!(sp=> ::aspawn::__private::methods::#method(#recv #(, #args)*))
+        } else {
+            let method = method.clone();
+            self.reject(&method, method_message(&name));
+            return;
+        };
+        *expr = Expr::Verbatim(tokens);
+    }
+
+    fn call(&mut self, expr: &mut Expr) {
+        let Expr::Call(c) = expr else { return };
+        // `CStrRef::from_static(c"…")` is what a `c"…"` literal becomes: keep it as written.
+        let from_static_lit = matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "from_static"))
+            && c.args.len() == 1
+            && matches!(&c.args[0], Expr::Lit(ExprLit { lit: Lit::CStr(_), .. }));
+        if !from_static_lit {
+            c.args.iter_mut().for_each(|a| self.expr(a));
+        }
+        let func = match &*c.func {
+            Expr::Path(p) => p.clone(),
+            other => {
+                let other = other.clone();
+                self.reject(
+                    &other,
+                    format!(
+                        "a call through a value (a local, a closure, a function pointer) is not \
+                         allowed {IN_CHILD}: call `Ctx` methods and `#[aspawn::child]` functions \
+                         by name"
+                    ),
+                );
+                return;
+            }
+        };
+        if func.qself.is_some() {
+            self.reject(
+                &func,
+                format!("a qualified path (`<T as Trait>::f`) is not allowed {IN_CHILD}: it calls trait code"),
+            );
+            return;
+        }
+        let path = &func.path;
+        if let Some(ident) = path.get_ident()
+            && self.is_local(ident)
+        {
+            let ident = ident.clone();
+            self.reject(
+                &ident,
+                format!(
+                    "`{ident}` is a local variable: a call through a value is not allowed \
+                         {IN_CHILD}. Call `#[aspawn::child]` functions by name"
+                ),
+            );
+            return;
+        }
+        if !self.check_path_generics(path) {
+            return;
+        }
+        let args = c.args.iter();
+        let sp = gen_span(path.span());
+        if let Some(ctor) = prelude_item(path) {
+            if ctor == Prelude::None {
+                self.reject(path, "`None` takes no arguments".to_string());
+                return;
+            }
+            let abs = absolute_prelude(ctor, path);
+            *expr = Expr::Verbatim(quote_spanned!(sp=> #abs(#(#args),*)));
+            return;
+        }
+        if let Some(abs) = runtime_fn(path) {
+            // The call goes to the absolute path; the path as written is only named (never
+            // called, at compile time) so that the user's `use aspawn::Failure` counts as used.
+            *expr = Expr::Verbatim(quote_spanned! {sp=>
+                {
+                    const _: () = { let _ = #path; };
+                    #abs(#(#args),*)
+                }
+            });
+            return;
+        }
+        if !self.check_path_root(path) {
+            return;
+        }
+        let first = &path.segments[0].ident;
+        if path.segments.len() > 1 && CAST_TARGETS.iter().any(|t| first == t) {
+            let last = &path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+            self.reject(
+                path,
+                format!(
+                    "`{}::{last}` is not allowed {IN_CHILD}: call allowed integer methods as \
+                     methods (`x.checked_add(y)`), and write constants as `{}::MAX`",
+                    first, first
+                ),
+            );
+            return;
+        }
+        if first == "self" && path.segments.len() == 1 || first == "Self" {
+            self.reject(path, format!("`{first}` is not allowed {IN_CHILD}"));
+            return;
+        }
+        if let Some(owner) = path.segments.iter().rev().nth(1)
+            && owner.ident.to_string().starts_with(|c: char| c.is_ascii_uppercase())
+        {
+            let owner = owner.ident.clone();
+            self.reject(
+                path,
+                format!(
+                    "`{owner}::…` is an associated function or a trait method, which is not \
+                         allowed {IN_CHILD}: only `Ctx::…`, `Failure::new`, `Fd::from_raw` and \
+                         `#[aspawn::child]` functions (by name or module path) can be called"
+                ),
+            );
+            return;
+        }
+        let last = &path.segments.last().expect("a path has a segment").ident;
+        let is_own = path.segments.len() == 1 || (path.segments.len() == 2 && first == "self");
+        if is_own && *last == self.fn_name {
+            self.reject(
+                path,
+                format!(
+                    "direct recursion is not allowed {IN_CHILD}: the child's stack is small and \
+                     its depth must be bounded. Write a loop"
+                ),
+            );
+            return;
+        }
+        let sp_call = gen_span(c.paren_token.span.join());
+        *expr = Expr::Verbatim(quote_spanned! {sp_call=>
+            (<#path as ::aspawn::__private::ops::ChildCall>::CALL)(#(#args),*)
+        });
+    }
+
+    fn for_loop(&mut self, expr: &mut Expr) {
+        let Expr::ForLoop(f) = expr else { return };
+        check::check_attrs(&f.attrs, self.errors);
+        let mut range_expr = &mut *f.expr;
+        while let Expr::Paren(p) = range_expr {
+            range_expr = &mut *p.expr;
+        }
+        let Expr::Range(range) = range_expr else {
+            let e = f.expr.clone();
+            self.reject(
+                &e,
+                format!(
+                    "`for` {IN_CHILD} only iterates over an integer range (`for i in a..b` or \
+                     `a..=b`): any other iterator runs code the attribute cannot check. Loop over \
+                     `0..x.len()` and use `x.get(i)`"
+                ),
+            );
+            return;
+        };
+        let (Some(start), Some(end)) = (&mut range.start, &mut range.end) else {
+            let r = range.clone();
+            self.reject(&r, format!("`for` {IN_CHILD} needs a bounded range: `a..b` or `a..=b`"));
+            return;
+        };
+        self.expr(start);
+        self.expr(end);
+        let inclusive = matches!(range.limits, RangeLimits::Closed(_));
+        let (start, end) = (start.clone(), end.clone());
+        match &*f.pat {
+            Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => {}
+            Pat::Wild(_) => {}
+            other => {
+                let other = other.clone();
+                self.reject(
+                    &other,
+                    format!("the variable of a `for` loop {IN_CHILD} is a name or `_`"),
+                );
+                return;
+            }
+        }
+        self.scopes.push(Vec::new());
+        self.pat(&mut f.pat);
+        self.block(&mut f.body);
+        self.scopes.pop();
+
+        let sp = gen_span(f.for_token.span);
+        let next = Ident::new("__aspawn_next", Span::mixed_site());
+        let end_v = Ident::new("__aspawn_end", Span::mixed_site());
+        let more = Ident::new("__aspawn_more", Span::mixed_site());
+        let (label, pat, body) = (&f.label, &f.pat, &f.body);
+        let ops = quote_spanned!(sp=> ::aspawn::__private::ops);
+        *expr = Expr::Verbatim(if inclusive {
+            quote_spanned! {sp=>
+                {
+                    let mut #next = #start;
+                    let #end_v = #end;
+                    let mut #more = #ops::le(#next, #end_v);
+                    #label while #more {
+                        let #pat = #next;
+                        if #ops::lt(#next, #end_v) {
+                            #next = #ops::step(#next);
+                        } else {
+                            #more = false;
+                        }
+                        #body
+                    }
+                }
+            }
+        } else {
+            quote_spanned! {sp=>
+                {
+                    let mut #next = #start;
+                    let #end_v = #end;
+                    #label while #ops::lt(#next, #end_v) {
+                        let #pat = #next;
+                        #next = #ops::step(#next);
+                        #body
+                    }
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Patterns
+
+    /// Walks a pattern: binds its names in the current scope and makes `Some`/`None`/`Ok`/`Err`
+    /// absolute, so a user item of that name is never matched instead.
+    fn pat(&mut self, pat: &mut Pat) {
+        match pat {
+            Pat::Ident(p) => {
+                if p.by_ref.is_none()
+                    && p.mutability.is_none()
+                    && p.subpat.is_none()
+                    && p.ident == "None"
+                {
+                    let path: Path = p.ident.clone().into();
+                    *pat = Pat::Verbatim(absolute_prelude(Prelude::None, &path));
+                    return;
+                }
+                let ident = p.ident.clone();
+                self.bind(&ident);
+                if let Some((_, sub)) = &mut p.subpat {
+                    self.pat(sub);
+                }
+            }
+            Pat::Lit(l) => {
+                if matches!(l.lit, Lit::CStr(_) | Lit::Float(_)) {
+                    let l = l.clone();
+                    self.reject(&l, format!("this literal pattern is not allowed {IN_CHILD}"));
+                }
+            }
+            Pat::Path(p) => {
+                if p.qself.is_some() {
+                    let p = p.clone();
+                    self.reject(&p, format!("a qualified path is not allowed {IN_CHILD}"));
+                    return;
+                }
+                match prelude_item(&p.path) {
+                    Some(Prelude::None) => {
+                        *pat = Pat::Verbatim(absolute_prelude(Prelude::None, &p.path));
+                    }
+                    Some(other) => {
+                        let path = p.path.clone();
+                        self.reject(
+                            &path,
+                            format!("`{}` takes a pattern: `{}(x)`", other.name(), other.name()),
+                        );
+                    }
+                    None => {
+                        let path = p.path.clone();
+                        self.check_path_root(&path);
+                    }
+                }
+            }
+            Pat::TupleStruct(t) => {
+                if t.qself.is_some() {
+                    let t = t.clone();
+                    self.reject(&t, format!("a qualified path is not allowed {IN_CHILD}"));
+                    return;
+                }
+                t.elems.iter_mut().for_each(|e| self.pat(e));
+                match prelude_item(&t.path) {
+                    Some(ctor) if ctor != Prelude::None => {
+                        let abs = absolute_prelude(ctor, &t.path);
+                        let elems = t.elems.iter();
+                        *pat = Pat::Verbatim(quote!(#abs(#(#elems),*)));
+                    }
+                    _ => {
+                        let path = t.path.clone();
+                        self.reject(
+                            &path,
+                            format!(
+                                "only `Some(..)`, `Ok(..)` and `Err(..)` tuple patterns are allowed \
+                                 {IN_CHILD}: no other enum or struct exists in a child"
+                            ),
+                        );
+                    }
+                }
+            }
+            Pat::Tuple(t) => t.elems.iter_mut().for_each(|e| self.pat(e)),
+            Pat::Slice(s) => s.elems.iter_mut().for_each(|e| self.pat(e)),
+            Pat::Or(o) => o.cases.iter_mut().for_each(|c| self.pat(c)),
+            Pat::Paren(p) => self.pat(&mut p.pat),
+            Pat::Reference(r) => self.pat(&mut r.pat),
+            Pat::Type(t) => {
+                check::check_value_type(&t.ty, self.errors, "type annotation");
+                self.pat(&mut t.pat);
+            }
+            Pat::Range(_) | Pat::Rest(_) | Pat::Wild(_) => {}
+            Pat::Struct(s) => {
+                let p = s.path.clone();
+                self.reject(
+                    &p,
+                    format!(
+                        "a struct pattern is not allowed {IN_CHILD}: no struct exists in a child"
+                    ),
+                );
+            }
+            Pat::Macro(m) => {
+                let name = macro_name(&m.mac.path);
+                let mac = m.mac.clone();
+                self.reject(&mac, macro_message(&name));
+            }
+            other => {
+                let other = other.clone();
+                self.reject(&other, format!("this pattern is not allowed {IN_CHILD}"));
+            }
+        }
+    }
+}
+
+/// An operand without its parentheses: as a function argument they are redundant, and rustc's
+/// `unused_parens` lint would fire on the user's tokens.
+fn unparen(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) if p.attrs.is_empty() => unparen(&p.expr),
+        _ => e,
+    }
+}
+
+/// Does this condition contain a `let` (a let chain)?
+fn contains_let(e: &Expr) -> bool {
+    match e {
+        Expr::Let(_) => true,
+        Expr::Binary(b) if matches!(b.op, BinOp::And(_)) => {
+            contains_let(&b.left) || contains_let(&b.right)
+        }
+        Expr::Paren(p) => contains_let(&p.expr),
+        _ => false,
+    }
+}
+
+/// The last segment of a macro's path (`println` for `std::println!`).
+fn macro_name(path: &Path) -> String {
+    path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
+}
+
+/// The attributes of the expression kinds that carry them in the child language.
+fn expr_attrs(e: &Expr) -> Option<&Vec<syn::Attribute>> {
+    Some(match e {
+        Expr::Array(x) => &x.attrs,
+        Expr::Assign(x) => &x.attrs,
+        Expr::Binary(x) => &x.attrs,
+        Expr::Block(x) => &x.attrs,
+        Expr::Break(x) => &x.attrs,
+        Expr::Call(x) => &x.attrs,
+        Expr::Cast(x) => &x.attrs,
+        Expr::Continue(x) => &x.attrs,
+        Expr::Field(x) => &x.attrs,
+        Expr::If(x) => &x.attrs,
+        Expr::Lit(x) => &x.attrs,
+        Expr::Loop(x) => &x.attrs,
+        Expr::Match(x) => &x.attrs,
+        Expr::MethodCall(x) => &x.attrs,
+        Expr::Paren(x) => &x.attrs,
+        Expr::Path(x) => &x.attrs,
+        Expr::Reference(x) => &x.attrs,
+        Expr::Repeat(x) => &x.attrs,
+        Expr::Return(x) => &x.attrs,
+        Expr::Try(x) => &x.attrs,
+        Expr::Tuple(x) => &x.attrs,
+        Expr::Unary(x) => &x.attrs,
+        Expr::While(x) => &x.attrs,
+        _ => return None,
+    })
+}
+
+/// The prelude names the rewrite makes absolute.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Prelude {
+    Some,
+    None,
+    Ok,
+    Err,
+}
+
+impl Prelude {
+    fn name(self) -> &'static str {
+        match self {
+            Prelude::Some => "Some",
+            Prelude::None => "None",
+            Prelude::Ok => "Ok",
+            Prelude::Err => "Err",
+        }
+    }
+}
+
+/// `Some`, `Option::Some`, `None`, `Option::None`, `Ok`, `Result::Ok`, `Err`, `Result::Err`.
+fn prelude_item(path: &Path) -> Option<Prelude> {
+    if path.leading_colon.is_some() || path.segments.iter().any(|s| !s.arguments.is_none()) {
+        return None;
+    }
+    let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    match segs.as_slice() {
+        ["Some"] | ["Option", "Some"] => Some(Prelude::Some),
+        ["None"] | ["Option", "None"] => Some(Prelude::None),
+        ["Ok"] | ["Result", "Ok"] => Some(Prelude::Ok),
+        ["Err"] | ["Result", "Err"] => Some(Prelude::Err),
+        _ => None,
+    }
+}
+
+/// The absolute path of a prelude item, spanned like the path the user wrote.
+fn absolute_prelude(item: Prelude, at: &Path) -> TokenStream {
+    let sp = gen_span(at.span());
+    let last = Ident::new(item.name(), at.segments.last().map_or(sp, |s| s.ident.span()));
+    match item {
+        Prelude::Some | Prelude::None => quote_spanned!(sp=> ::core::option::Option::#last),
+        Prelude::Ok | Prelude::Err => quote_spanned!(sp=> ::core::result::Result::#last),
+    }
+}
+
+/// The runtime's associated functions a child may call by path, made absolute:
+/// `Failure::new`, `Fd::from_raw`, `CStrRef::from_static` and `Ctx::NAME` for the `Ctx` methods
+/// (with or without a leading `aspawn::`).
+fn runtime_fn(path: &Path) -> Option<TokenStream> {
+    let mut segs: Vec<&Ident> = path.segments.iter().map(|s| &s.ident).collect();
+    if segs.first().is_some_and(|s| *s == "aspawn") {
+        segs.remove(0);
+    } else if path.leading_colon.is_some() {
+        return None;
+    }
+    let [ty, func] = segs.as_slice() else { return None };
+    let ok = match ty.to_string().as_str() {
+        "Failure" => *func == "new",
+        "Fd" => *func == "from_raw",
+        "CStrRef" => *func == "from_static",
+        "Ctx" => CTX_METHODS.iter().any(|m| *func == m),
+        _ => false,
+    };
+    let sp = gen_span(path.span());
+    ok.then(|| quote_spanned!(sp=> ::aspawn::#ty::#func))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewrite(body: TokenStream) -> (String, Option<String>) {
+        let mut errors = Errors::default();
+        let mut block: Block = syn::parse2(body).unwrap();
+        Rewriter::new(
+            &mut errors,
+            Ident::new("me", Span::call_site()),
+            vec![Ident::new("cx", Span::call_site())],
+        )
+        .block(&mut block);
+        let err = errors
+            .finish()
+            .err()
+            .map(|e| e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"));
+        (block.to_token_stream().to_string(), err)
+    }
+
+    #[test]
+    fn operators_become_sealed_calls() {
+        let (out, err) = rewrite(quote!({
+            let a = 1;
+            let b = a + 2 * a;
+            b += 1;
+        }));
+        assert!(err.is_none(), "{err:?}");
+        assert!(out.contains(":: aspawn :: __private :: ops :: add (a , :: aspawn :: __private :: ops :: mul (2 , a))"), "{out}");
+        assert!(out.contains("ops :: add_assign (& mut b , 1)"), "{out}");
+    }
+
+    #[test]
+    fn locals_stay_items_are_checked() {
+        let (out, _) = rewrite(quote!({
+            let x = FOO;
+            let y = x;
+        }));
+        assert!(out.contains("ops :: value (FOO)"), "{out}");
+        assert!(out.contains("let y = x"), "{out}");
+    }
+
+    #[test]
+    fn calls_go_through_the_marker() {
+        let (out, err) = rewrite(quote!({ helper(cx, 1) }));
+        assert!(err.is_none());
+        assert!(
+            out.contains(
+                "(< helper as :: aspawn :: __private :: ops :: ChildCall > :: CALL) (cx , 1)"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn prelude_names_are_absolute() {
+        let (out, err) = rewrite(quote!({
+            match Some(1) {
+                Some(x) => x,
+                None => 0,
+            }
+        }));
+        assert!(err.is_none());
+        assert!(
+            !out.contains(" Some (1)") || out.contains(":: core :: option :: Option :: Some (1)"),
+            "{out}"
+        );
+        assert!(out.contains(":: core :: option :: Option :: None =>"), "{out}");
+    }
+
+    #[test]
+    fn every_violation_is_reported() {
+        let (_, err) = rewrite(quote!({
+            println!("x");
+            let v = a / 2;
+            x.unwrap();
+        }));
+        let err = err.unwrap();
+        assert!(err.contains("println"), "{err}");
+        assert!(err.contains("checked_div"), "{err}");
+        assert!(err.contains("unwrap"), "{err}");
+    }
+
+    #[test]
+    fn recursion_is_rejected() {
+        let (_, err) = rewrite(quote!({ me(cx) }));
+        assert!(err.unwrap().contains("recursion"));
+    }
+}

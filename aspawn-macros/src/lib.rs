@@ -1,0 +1,129 @@
+//! Proc macros of aspawn: `#[aspawn::child]` and `aspawn::spawn!`. Use them through the `aspawn`
+//! crate, which re-exports both; the generated code names `::aspawn::…` paths.
+
+mod child;
+mod diag;
+mod spawn;
+
+use proc_macro::TokenStream;
+
+/// Marks a function as code that may run in an aspawn child, between `clone` and `execve`, and
+/// checks at compile time that it can.
+///
+/// ```ignore
+/// use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Fd, ResultExt};
+///
+/// #[aspawn::child]
+/// fn run(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
+///     cx.dup2(out, Fd::STDOUT).context("dup2 stdout")?;
+///     cx.restore_sigmask().context("sigprocmask")?;
+///     cx.execve(prog, argv, envp).context("execve")
+/// }
+/// ```
+///
+/// A child function takes `cx: &Ctx` first, then child values (`CStrRef`, `Argv`, `Envp`, `Fd`,
+/// integers, `bool`, `char`, `Errno`, and `Option`s, tuples and arrays of these). It returns
+/// `ChildResult` or `i32` (an exit code) to be spawnable with [`spawn!`]; with any other return
+/// type it is a *helper* that other child functions may call (passing `cx` on).
+///
+/// # The child language
+///
+/// The body is written in a small, closed subset of Rust:
+///
+/// - `let` (also `let … else`), `if`, `if let`, `match` on literal, name, tuple, `Some`/`None`/
+///   `Ok`/`Err` and `_` patterns, `loop`, `while`, `while let`, `break`, `continue`, `return`,
+///   and `for i in a..b` / `a..=b` over integers;
+/// - integer, `bool`, `char`, `"…"`, `b"…"` and `c"…"` literals (a `c"…"` literal is a
+///   `CStrRef`), tuples, arrays, `[x; N]`, `.0`, `&x`, `&mut x`, `*r`, `as` casts to integers;
+/// - `+ - * << >>` and unary `-` (all *wrapping*), `& | ^ !`, comparisons, `&&`, `||`, `+=` …;
+/// - `?` on a `Result` or `Option`, without `From`: a `Result<_, Errno>` becomes a
+///   `Result<_, Failure>` with `.context("step")`;
+/// - calls to `Ctx` methods (`cx.dup2(…)`, `cx.execve(…)` …), to other `#[aspawn::child]`
+///   functions, to `Some`/`Ok`/`Err`, `Failure::new`, `Fd::from_raw`, and reads of constants of
+///   child value types (`Fd::STDOUT`, `u32::MAX`, a `const` of yours);
+/// - these pure methods: `len is_empty get` (on `CStrRef`, `Argv`, `Envp`, arrays, byte
+///   strings); `checked_{add,sub,mul,div,rem,neg,shl,shr,pow} wrapping_{add,sub,mul,neg,shl,shr,pow}
+///   saturating_{add,sub,mul,pow} min max count_ones count_zeros leading_zeros trailing_zeros
+///   swap_bytes to_be to_le` (integers); `is_ascii is_ascii_digit is_ascii_alphabetic
+///   is_ascii_alphanumeric is_ascii_whitespace is_ascii_uppercase is_ascii_lowercase
+///   to_ascii_uppercase to_ascii_lowercase` (`u8`, `char`); `is_some is_none ok_or unwrap_or`
+///   (`Option`); `is_ok is_err ok err unwrap_or` (`Result`); `context` (`Result<_, Errno>`);
+///   `as_raw` (`Fd`); `raw_os_error` (`Errno`); `errno step` (`Failure`);
+/// - `#[allow]`, `#[warn]`, `#[deny]`, `#[forbid]`, `#[expect]`, `#[doc]` (and on the function
+///   `#[inline]`, `#[cold]`, `#[must_use]`).
+///
+/// Everything else is a compile error at the offending tokens, with a message that says what to
+/// write instead; every violation of the function is reported in one build.
+///
+/// # Safety
+///
+/// The child shares the parent's memory (`CLONE_VM`) and runs at the same time as the parent, on
+/// a small stack, with the parent thread's thread-local storage. The attribute guarantees, for
+/// the code it accepts:
+///
+/// - **No allocation, no thread-local storage, no libc.** The child reaches the kernel only
+///   through `Ctx`'s raw system calls. *To enforce this, the attribute* rejects every macro
+///   invocation (`println!`, `format!`, `vec!`, user macros: they expand after the attribute
+///   ran), every `std::`/`core::`/`alloc::`/`libc::` path, `String`/`Vec`/`Box` …, and every
+///   call that is not one of the calls listed above. A call `helper(cx, x)` becomes
+///   `(<helper as ChildCall>::CALL)(cx, x)`, where `helper` is the type this attribute generates
+///   beside each function it checks, with the approval marker (`unsafe impl Approved for helper`)
+///   that `ChildCall` requires; `CALL` is the function the attribute checked, whatever else of
+///   that name is in scope.
+/// - **No panic.** *The attribute* rejects `unwrap`, `expect`, `panic!`, `assert!`, indexing and
+///   slicing, `/` and `%` (use `checked_div`/`checked_rem`), and rewrites `+ - * << >>`, unary
+///   `-`, `+=` … to wrapping functions in `aspawn::__private::ops`.
+/// - **No user code through traits.** Operators, comparisons, `?`, `for` and method calls would
+///   call trait implementations, which may be a user's. *The attribute* rewrites operators to
+///   sealed generic functions (`ops::add(a, b)`), `?` to a `match` without `From`, `for i in a..b`
+///   to a `while` loop, `cx.NAME(…)` to the inherent `::aspawn::Ctx::NAME(cx, …)` and every
+///   allowlisted method to a sealed function `::aspawn::__private::methods::NAME(x, …)`, so that
+///   no user trait (even one implemented for `Fd` or `u32`, or with a method named like an
+///   allowed one) is reachable. `Some`/`None`/`Ok`/`Err` are made absolute, so a user item with
+///   one of those names is never used. Closures, fn pointers, struct literals, named fields and
+///   `dyn`/`impl Trait` are rejected, and a path that is not a local variable must have a child
+///   value type (`ops::value(PATH)`), so no value with `Drop` or `Deref` can exist in the body.
+/// - **Only placed data.** *The attribute* checks each parameter type with
+///   `assert_child_arg::<T>()` (the sealed `ChildArg` trait: `Copy`, no references into the
+///   parent's memory), and generates the placement glue `spawn!` uses to deep-copy each argument
+///   into the child's stack.
+/// - **No `unsafe`.** *The attribute* rejects `unsafe` blocks and puts `#[forbid(unsafe_code)]`
+///   on the function.
+///
+/// What it cannot see (the residual risk):
+///
+/// - approval markers forged by hand with `unsafe impl` (a crate with `#![forbid(unsafe_code)]`
+///   cannot do that; the attribute's own `unsafe impl`s compile there);
+/// - the stack depth: direct recursion is rejected, but a chain of helpers calling each other is
+///   not, and large arrays in locals take stack space — keep child bodies small;
+/// - instrumented builds (sanitizers, coverage counters) and `LD_PRELOAD` interposers;
+/// - the correctness of `aspawn`'s own `Ctx` methods and `__private` functions, audited by hand.
+#[proc_macro_attribute]
+pub fn child(args: TokenStream, item: TokenStream) -> TokenStream {
+    child::expand(args.into(), item.into()).into()
+}
+
+/// Places arguments into a stack and spawns an `#[aspawn::child]` function on it:
+/// `aspawn::spawn!(stack, child_fn, (args…))` → `Result<Spawned, SpawnError>`.
+///
+/// ```ignore
+/// use aspawn::{Envp, Stack};
+/// let stack = Stack::new()?;
+/// let spawned = aspawn::spawn!(stack, run, (c"/bin/echo", &["echo", "hi"][..], Envp::inherit(), fd))?;
+/// let (child, stack) = spawned.wait_released()?;
+/// ```
+///
+/// The third argument is a parenthesized list: `()` for a child without parameters, `(x)` for
+/// one, `(a, b, …)` for more. Each argument is a parent-side value the child parameter's type
+/// accepts (`&str`, `&CStr`, `&Path` … for a `CStrRef`; `&[S]`, `&Vec<S>`, `&[S; N]` for an
+/// `Argv`/`Envp`; `Envp::inherit()`; `&OwnedFd`, `BorrowedFd`, `Fd` for an `Fd`; integers …
+/// for themselves). It is deep-copied into the stack before the clone; an argument of the wrong
+/// type is a compile error at that argument, and an argument that cannot be placed (an interior
+/// NUL, a stack too small) is a `SpawnError`, which hands the stack back.
+///
+/// The arguments are evaluated in the caller before anything is placed, so `?` and `.await`
+/// inside them work as usual.
+#[proc_macro]
+pub fn spawn(input: TokenStream) -> TokenStream {
+    spawn::expand(input.into()).unwrap_or_else(syn::Error::into_compile_error).into()
+}

@@ -1,0 +1,158 @@
+//! Every rung of the clone fallback chain (DESIGN §4.2), forced one by one, and the probe's own
+//! fallback under a seccomp filter that refuses `clone3` the way container runtimes do.
+//!
+//! Forcing a rung is process-wide, so this binary keeps it to one test that forces; the seccomp
+//! cases run in a child process (this same test binary, filtered to one test).
+
+use std::io::Read;
+use std::os::unix::process::ExitStatusExt;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use aspawn::__private::{clone_mode, force_clone_mode};
+use aspawn::{Argv, CStrRef, ChildResult, CloneMode, Envp, Fd, ResultExt, Stack};
+use aspawn_tests::{hand_child, hand_spawn};
+
+hand_child!(exec_to, |cx, (prog: CStrRef, argv: Argv, envp: Envp, out: Fd)| -> ChildResult {
+    cx.dup2(out, Fd::STDOUT).context("dup2")?;
+    cx.restore_sigmask().context("sigmask")?;
+    cx.execve(prog, argv, envp).context("execve")
+});
+
+hand_child!(raise_then_exit, |cx, (sig: i32)| -> i32 {
+    let pid = match cx.getpid() {
+        Ok(p) => p,
+        Err(_) => return 2,
+    };
+    if cx.restore_sigmask().is_err() {
+        return 3;
+    }
+    let _ = cx.kill(pid, sig);
+    0
+});
+
+static HANDLER_RAN: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_usr1(_: libc::c_int) {
+    HANDLER_RAN.store(true, Ordering::SeqCst);
+}
+
+/// Spawns `echo` and returns its output and the mode the engine used.
+fn echo_with_mode(word: &str) -> (String, CloneMode) {
+    let (mut r, w) = std::io::pipe().unwrap();
+    let spawned = hand_spawn::<exec_to, _>(
+        Stack::new().unwrap(),
+        (c"/bin/echo", &["echo", word], Envp::inherit(), &w),
+    )
+    .unwrap();
+    drop(w);
+    let mode = spawned.clone_mode();
+    let (mut child, _) = spawned.wait_released().unwrap();
+    assert!(child.wait().unwrap().success());
+    let mut s = String::new();
+    r.read_to_string(&mut s).unwrap();
+    (s, mode)
+}
+
+#[test]
+fn every_rung_forced_execs_and_resets_the_parents_handlers() {
+    if std::env::var_os("ASPAWN_TEST_SECCOMP").is_some() {
+        return; // the seccomp child process runs only `seccomp_child`
+    }
+    // SAFETY: a handler that only stores to an atomic.
+    unsafe {
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = on_usr1 as *const () as usize;
+        assert_eq!(libc::sigaction(libc::SIGUSR1, &sa, std::ptr::null_mut()), 0);
+    }
+    for mode in [CloneMode::Clone3ClearSighand, CloneMode::Clone3, CloneMode::Legacy] {
+        force_clone_mode(Some(mode));
+        assert_eq!(clone_mode(), (mode, true));
+        let (out, used) = echo_with_mode("rung");
+        assert_eq!((out.as_str(), used), ("rung\n", mode));
+        // The reset (by the kernel or by the child's loop) means SIGUSR1 kills the child with its
+        // default action; the parent's handler, which would run on shared memory, never runs.
+        let (mut child, _) =
+            hand_spawn::<raise_then_exit, _>(Stack::new().unwrap(), (libc::SIGUSR1,))
+                .unwrap()
+                .wait_released()
+                .unwrap();
+        assert_eq!(child.wait().unwrap().signal(), Some(libc::SIGUSR1), "{mode:?}");
+        assert!(!HANDLER_RAN.load(Ordering::SeqCst), "{mode:?}");
+    }
+    force_clone_mode(None);
+}
+
+/// Installs a seccomp filter that makes `clone3` fail with `errno`.
+fn refuse_clone3(errno: u32) {
+    const CLONE3: u32 = 435; // same number on x86_64 and aarch64
+    let filter = [
+        // A = seccomp_data.nr
+        libc::sock_filter {
+            code: (libc::BPF_LD | libc::BPF_W | libc::BPF_ABS) as u16,
+            jt: 0,
+            jf: 0,
+            k: 0,
+        },
+        // if A == clone3 fall through, else skip one
+        libc::sock_filter {
+            code: (libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K) as u16,
+            jt: 0,
+            jf: 1,
+            k: CLONE3,
+        },
+        libc::sock_filter {
+            code: (libc::BPF_RET | libc::BPF_K) as u16,
+            jt: 0,
+            jf: 0,
+            k: libc::SECCOMP_RET_ERRNO | errno,
+        },
+        libc::sock_filter {
+            code: (libc::BPF_RET | libc::BPF_K) as u16,
+            jt: 0,
+            jf: 0,
+            k: libc::SECCOMP_RET_ALLOW,
+        },
+    ];
+    let prog = libc::sock_fprog { len: filter.len() as u16, filter: filter.as_ptr() as *mut _ };
+    // SAFETY: standard seccomp installation on this thread with a valid program.
+    unsafe {
+        assert_eq!(libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+        assert_eq!(libc::prctl(libc::PR_SET_SECCOMP, libc::SECCOMP_MODE_FILTER, &prog), 0);
+    }
+}
+
+/// Runs only inside the process started by `probe_falls_back_when_seccomp_refuses_clone3`.
+#[test]
+fn seccomp_child() {
+    let Some(errno) = std::env::var("ASPAWN_TEST_SECCOMP").ok() else { return };
+    refuse_clone3(errno.parse().unwrap());
+    let (out, mode) = echo_with_mode("behind seccomp");
+    let (out2, mode2) = echo_with_mode("again");
+    println!("RESULT {mode:?} {mode2:?} {}|{}", out.trim(), out2.trim());
+}
+
+#[test]
+fn probe_falls_back_when_seccomp_refuses_clone3() {
+    if std::env::var_os("ASPAWN_TEST_SECCOMP").is_some() {
+        return;
+    }
+    for errno in [libc::ENOSYS, libc::EPERM, libc::EINVAL] {
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "seccomp_child", "--nocapture", "--test-threads=1"])
+            .env("ASPAWN_TEST_SECCOMP", errno.to_string())
+            .env_remove("ASPAWN_CLONE_MODE")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "errno {errno}: {stdout} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains("RESULT Legacy Legacy behind seccomp|again"),
+            "errno {errno}: {stdout}"
+        );
+    }
+}
