@@ -472,12 +472,13 @@ impl Place<Envp> for EnvSource<'_> {
                         n += 1;
                     }
                 }
-                let items = (0..n).map(|i| {
-                    // SAFETY: `i < n`, each entry a NUL-terminated string.
-                    let c = unsafe { CStr::from_ptr(*env.add(i)) };
-                    (c.to_bytes_with_nul(), true)
-                });
-                place_strings(p, items, "envp").map(Envp)
+                // SAFETY: `n` valid C strings, as counted above.
+                let arr = unsafe { p.put_c_array(env, n)? };
+                Ok(Envp(Argv {
+                    // SAFETY: `put_c_array` never returns null.
+                    ptr: unsafe { NonNull::new_unchecked(arr.cast()) },
+                    len: n,
+                }))
             }
             EnvSource::Empty | EnvSource::_Lifetime(_) => {
                 place_strings(p, core::iter::empty(), "envp").map(Envp)
