@@ -21,7 +21,7 @@ use linux_raw_sys::general as k;
 
 use crate::arg::{Argv, CStrRef, Envp, Fd};
 use crate::engine::sys::{self, call};
-use crate::error::Errno;
+use crate::error::{Errno, Failure};
 
 /// The child's context: made only by the engine's trampoline, in the child, and passed to the
 /// `#[aspawn::child]` function. Every system call the child may make is a method here.
@@ -756,6 +756,26 @@ impl Ctx {
             }
         }
         Err(if seen_eacces { Errno::ACCESS } else { last })
+    }
+
+    /// Spawns a grandchild running the `#[aspawn::child]` function `F` with `args` (the seed's
+    /// `aspawn_rec`): written `cx.spawn(f, (a, b))` in a child body.
+    ///
+    /// The grandchild runs on the free part of this child's own stack with
+    /// `clone(CLONE_VM | CLONE_VFORK)`: this child — never the thread that called `spawn!` — is
+    /// suspended until the grandchild execs or exits. Returns the grandchild's pid (a child of
+    /// this process, inherited by the program it execs), or the grandchild's [`Failure`]
+    /// (it is reaped then), or a failure of step `"clone"`. The grandchild inherits this child's
+    /// state: signal handlers already reset, every signal blocked (its `restore_sigmask` restores
+    /// the original caller's mask), the same fds.
+    ///
+    /// # References
+    /// - [Linux](https://man7.org/linux/man-pages/man2/clone.2.html)
+    #[doc(alias = "aspawn_rec")]
+    #[doc(alias = "clone")]
+    #[inline]
+    pub fn spawn<F: crate::private::ChildFn>(&self, args: F::Args) -> Result<i32, Failure> {
+        crate::engine::spawn_nested::<F>(self.report_fd, self.saved_mask, args)
     }
 
     /// `exit_group(code)`—Ends the child with `code`, without running any destructor or handler.

@@ -140,6 +140,75 @@ unsafe extern "C" fn child_entry<F: ChildFn>(block: *const Block<F::Args>) -> ! 
     }
 }
 
+/// What a grandchild reads (a local of the suspended child, SOUNDNESS item 5: the child cannot run
+/// while `CLONE_VFORK` holds it, so the local stays valid and unaliased).
+struct NestedBlock<A> {
+    args: A,
+    report_fd: i32,
+    saved_mask: u64,
+    /// Where the grandchild writes its failure: errno, then the step.
+    failure: *mut Option<crate::error::Failure>,
+}
+
+/// The grandchild's first frame: like [`child_entry`], but its failure goes to the suspended
+/// child's local, not to the stack header (which belongs to the child's own release).
+///
+/// # Safety
+///
+/// Only `clone_vfork_here` calls it, with the block `spawn_nested` made.
+unsafe extern "C" fn nested_entry<F: ChildFn>(block: *const NestedBlock<F::Args>) -> ! {
+    // SAFETY: the block is a local of the child, suspended until we exec or exit.
+    let b = unsafe { &*block };
+    let cx = Ctx::new(b.report_fd, b.saved_mask);
+    match F::call(&cx, b.args).into_exit() {
+        Ok(code) => sys::exit_group(code),
+        Err(failure) => {
+            // SAFETY: as above; the child reads it only after we exit.
+            unsafe { b.failure.write(Some(failure)) };
+            sys::exit_group(127)
+        }
+    }
+}
+
+/// `cx.spawn(f, args)`: runs `f(args)` in a grandchild on the free part of the child's own stack,
+/// with `CLONE_VM | CLONE_VFORK`: the child (never the caller of `spawn!`) waits until the
+/// grandchild has exec'd or exited. Returns its pid, or its failure (then it is reaped).
+#[inline(never)]
+pub(crate) fn spawn_nested<F: ChildFn>(
+    report_fd: i32,
+    saved_mask: u64,
+    args: F::Args,
+) -> Result<i32, crate::error::Failure> {
+    let mut failure: Option<crate::error::Failure> = None;
+    let block = NestedBlock::<F::Args> { args, report_fd, saved_mask, failure: &mut failure };
+    let entry: unsafe extern "C" fn(*const NestedBlock<F::Args>) -> ! = nested_entry::<F>;
+    let flags = (k::CLONE_VM | k::CLONE_VFORK | k::SIGCHLD) as usize;
+    // SAFETY: the grandchild runs below our stack pointer on our own stack while we are suspended
+    // (CLONE_VFORK); `block` outlives the call; `entry` never returns.
+    let ret = unsafe {
+        arch::clone_vfork_here(
+            flags,
+            entry as usize,
+            &block as *const NestedBlock<F::Args> as usize,
+        )
+    };
+    let pid = match sys::check(ret) {
+        Ok(pid) => pid as i32,
+        Err(e) => return Err(crate::error::Failure::new(e, "clone")),
+    };
+    // SAFETY: the grandchild is gone from our stack (exec'd or exited); read what it wrote through
+    // a volatile read, as the compiler did not see the write.
+    match unsafe { core::ptr::read_volatile(&failure) } {
+        None => Ok(pid),
+        Some(f) => {
+            // Reap it: it has exited with 127 after writing its report.
+            // SAFETY: wait4(pid, NULL, 0, NULL).
+            let _ = unsafe { sys::call(k::__NR_wait4, [pid as usize, 0, 0, 0, 0, 0]) };
+            Err(f)
+        }
+    }
+}
+
 /// Resets every handler the parent installed to `SIG_DFL`, keeping `SIG_IGN`, and resets `SIGPIPE`
 /// (which Rust programs ignore) as std does. With `CLONE_CLEAR_SIGHAND` only `SIGPIPE` is left.
 #[inline(always)]

@@ -60,6 +60,35 @@ pub(crate) unsafe extern "C" fn clone_legacy(
     )
 }
 
+/// `clone(CLONE_VM | CLONE_VFORK | …)` from inside a child, onto the free part of the *current*
+/// stack (256 bytes below this call's `sp`), as the x86_64 version. Returns the raw result.
+///
+/// # Safety
+///
+/// As for the x86_64 version.
+#[unsafe(naked)]
+pub(crate) unsafe extern "C" fn clone_vfork_here(flags: usize, entry: usize, arg: usize) -> isize {
+    naked_asm!(
+        "sub x9, sp, #256",                // the grandchild's stack top, below our frame
+        "and x9, x9, #0xfffffffffffffff0", // 16-byte aligned
+        "stp x1, x2, [x9]",                // entry, arg
+        "mov x1, x9",                      // newsp
+        "mov x2, xzr",                     // parent_tid: none
+        "mov x3, xzr",                     // tls: unchanged
+        "mov x4, xzr",                     // child_tid: none
+        "mov x8, #220",                    // __NR_clone (x0 = flags already)
+        "svc #0",
+        "cbz x0, 2f",
+        "ret",
+        "2:",
+        "mov x29, xzr",
+        "mov x30, xzr",
+        "ldp x16, x0, [sp], #16",
+        "blr x16",
+        "brk #1",
+    )
+}
+
 /// A raw system call with up to six arguments. Touches no memory of its own and no `errno`.
 ///
 /// # Safety

@@ -59,6 +59,41 @@ pub(crate) unsafe extern "C" fn clone_legacy(
     )
 }
 
+/// `clone(CLONE_VM | CLONE_VFORK | …)` from inside a child, onto the free part of the *current*
+/// stack: the new stack pointer is 256 bytes below this call's own `rsp` (past the red zone and
+/// our return address), so the grandchild uses only stack the suspended caller is not using. The
+/// kernel keeps the caller suspended (`CLONE_VFORK`) until the grandchild execs or exits.
+/// Returns the raw result in the caller.
+///
+/// # Safety
+///
+/// `flags` must contain `CLONE_VM | CLONE_VFORK`; `entry(arg)` must never return; the stack below
+/// the caller's must be free down to the guard page.
+#[unsafe(naked)]
+pub(crate) unsafe extern "C" fn clone_vfork_here(flags: usize, entry: usize, arg: usize) -> isize {
+    naked_asm!(
+        "lea rax, [rsp - 256]", // the grandchild's stack top: below our return address
+        "and rax, -16",         // 16-byte aligned
+        "mov [rax], rsi",       // entry, popped first by the grandchild
+        "mov [rax + 8], rdx",   // its argument
+        "mov rsi, rax",         // newsp
+        "xor edx, edx",         // parent_tid: none
+        "xor r10d, r10d",       // child_tid: none
+        "xor r8d, r8d",         // tls: unchanged
+        "mov eax, 56",          // __NR_clone (rdi = flags already)
+        "syscall",
+        "test rax, rax",
+        "jz 2f",
+        "ret", // caller, after the grandchild exec'd or exited
+        "2:",
+        "xor ebp, ebp",
+        "pop rax",
+        "pop rdi",
+        "call rax",
+        "ud2",
+    )
+}
+
 /// A raw system call with up to six arguments. Touches no memory of its own and no `errno`.
 ///
 /// # Safety
