@@ -43,6 +43,32 @@ use crate::private::{ChildFn, ChildReturn};
 use crate::spawned::Spawned;
 use crate::stack::{Header, Placer, Stack};
 
+/// Defence in depth for SOUNDNESS item 3, in the spirit of dtolnay's `no-panic`: built with
+/// `--cfg aspawn_nopanic` in release mode, every child entry holds a value whose drop glue names a
+/// symbol that does not exist. If anything the child runs (the engine, `Ctx`, the user's checked
+/// function) could unwind, the compiler keeps a landing pad that runs that drop, and the link
+/// fails. `.ci/run` builds the tests this way.
+#[cfg(aspawn_nopanic)]
+mod nopanic {
+    pub(super) struct Proof;
+
+    unsafe extern "C" {
+        #[cfg_attr(
+            not(aspawn_nopanic_diag),
+            link_name = "\n\naspawn: a child path can panic (found by the aspawn_nopanic link check)\n\n"
+        )]
+        #[cfg_attr(aspawn_nopanic_diag, link_name = "abort")]
+        fn child_path_can_panic() -> !;
+    }
+
+    impl Drop for Proof {
+        fn drop(&mut self) {
+            // SAFETY: never runs: it exists only to fail the link when reachable.
+            unsafe { child_path_can_panic() }
+        }
+    }
+}
+
 /// Which clone the engine uses (DESIGN §4.2), decided once per process and cached.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(u8)]
@@ -122,6 +148,8 @@ pub(crate) struct Block<A> {
 ///
 /// Only the trampoline calls it, with the `Block<F::Args>` the parent placed for this child.
 unsafe extern "C" fn child_entry<F: ChildFn>(block: *const Block<F::Args>) -> ! {
+    #[cfg(aspawn_nopanic)]
+    let _proof = nopanic::Proof;
     // SAFETY: the parent placed a valid block in the stack, which stays ours until we exit/exec.
     let b = unsafe { &*block };
     reset_signals(b.reset_handlers);
@@ -157,6 +185,8 @@ struct NestedBlock<A> {
 ///
 /// Only `clone_vfork_here` calls it, with the block `spawn_nested` made.
 unsafe extern "C" fn nested_entry<F: ChildFn>(block: *const NestedBlock<F::Args>) -> ! {
+    #[cfg(aspawn_nopanic)]
+    let _proof = nopanic::Proof;
     // SAFETY: the block is a local of the child, suspended until we exec or exit.
     let b = unsafe { &*block };
     let cx = Ctx::new(b.report_fd, b.saved_mask);

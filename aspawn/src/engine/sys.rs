@@ -12,11 +12,40 @@ pub(crate) use super::arch::exit_group;
 /// Decodes a raw return value: `-4095..=-1` is `-errno`.
 #[inline(always)]
 pub(crate) fn check(ret: isize) -> Result<usize, Errno> {
-    if (-4095..0).contains(&ret) {
-        // `-ret` is in 1..=4095, the range `from_raw_os_error` accepts (its assertion folds away).
-        Err(Errno::from_raw_os_error((-ret) as i32))
-    } else {
-        Ok(ret as usize)
+    if (-4095..0).contains(&ret) { Err(errno_from_ret(ret as i16)) } else { Ok(ret as usize) }
+}
+
+// SOUNDNESS item 18: rustix's `linux_raw` backend keeps an `Errno` as the raw syscall return
+// value (`-errno`) in a `u16`; its libc backend uses a `c_int` and reads `errno` (TLS). This
+// assertion fails the build if rustix is on any backend but `linux_raw` (the `use-libc` feature or
+// `--cfg rustix_use_libc` anywhere in the dependency graph).
+const _: () = assert!(
+    core::mem::size_of::<Errno>() == 2,
+    "aspawn needs rustix's linux_raw backend (no `use-libc`, no `--cfg rustix_use_libc`)"
+);
+
+/// `Errno` from a raw syscall return in `-4095..=-1`, without `Errno::from_raw_os_error`, whose
+/// range assertion is an out-of-line call with a panic path (the `aspawn_nopanic` check found it).
+/// The encoding is checked against rustix's constructor for every value by a unit test.
+#[inline(always)]
+pub(crate) fn errno_from_ret(ret: i16) -> Errno {
+    // SAFETY: `Errno` is `repr(transparent)` over the `u16` bits of the negative return value on the
+    // linux_raw backend (size asserted above, encoding tested below).
+    unsafe { core::mem::transmute::<u16, Errno>(ret as u16) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errno_encoding_matches_rustix() {
+        for raw in 1..4096 {
+            assert_eq!(errno_from_ret(-(raw as i16)), Errno::from_raw_os_error(raw), "{raw}");
+            assert_eq!(check(-(raw as isize)), Err(Errno::from_raw_os_error(raw)));
+        }
+        assert_eq!(check(0), Ok(0));
+        assert_eq!(check(-4096), Ok(-4096isize as usize));
     }
 }
 
