@@ -59,7 +59,15 @@ const _: () = assert!(core::mem::size_of::<Header>() <= HEADER_SIZE);
 ///
 /// A `Stack` is moved into [`aspawn::spawn!`](crate::spawn!) and handed back by
 /// [`Spawned::wait_released`](crate::Spawned::wait_released) once the child has exec'd or exited,
-/// so one stack serves any number of spawns, one at a time.
+/// so one stack serves any number of spawns, one at a time. Reuse is the fast path: a fresh stack
+/// costs an `mmap`, an `mprotect` and first-touch page faults on every spawn; a
+/// [`StackPool`](crate::StackPool) reuses stacks across threads without bookkeeping.
+///
+/// The arguments are copied to the top of the stack; the child runs below them. 64 KiB is ample
+/// for the syscall wrappers and `execvp`'s `PATH_MAX` buffer, but unoptimized (debug) builds make
+/// much larger frames: a child that does more than a few calls, or takes large arguments, wants
+/// [`Stack::with_size`]. Overflowing hits the guard page and kills the child with `SIGSEGV`
+/// (only the child on Linux ≥ 5.16, see SOUNDNESS item 14); the stack is then released as usual.
 ///
 /// ```
 /// let stack = aspawn::Stack::new()?;
