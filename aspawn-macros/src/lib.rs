@@ -41,6 +41,10 @@ use proc_macro::TokenStream;
 /// - calls to `Ctx` methods (`cx.dup2(…)`, `cx.execve(…)` …), to other `#[aspawn::child]`
 ///   functions, to `Some`/`Ok`/`Err`, `Failure::new`, `Fd::from_raw`, and reads of constants of
 ///   child value types (`Fd::STDOUT`, `u32::MAX`, a `const` of yours);
+/// - `cx.spawn(f, (a, b))` (also `(x)` and `()`): a grandchild running the `#[aspawn::child]`
+///   function `f` on this child's stack;
+/// - assignment and `&mut` on local variables only (`&mut FOO` would make a temporary of the
+///   item's type);
 /// - these pure methods: `len is_empty get` (on `CStrRef`, `Argv`, `Envp`, arrays, byte
 ///   strings); `checked_{add,sub,mul,div,rem,neg,shl,shr,pow} wrapping_{add,sub,mul,neg,shl,shr,pow}
 ///   saturating_{add,sub,mul,pow} min max count_ones count_zeros leading_zeros trailing_zeros
@@ -89,13 +93,24 @@ use proc_macro::TokenStream;
 ///   into the child's stack.
 /// - **No `unsafe`.** *The attribute* rejects `unsafe` blocks and puts `#[forbid(unsafe_code)]`
 ///   on the function.
+/// - **Bounded call depth.** *The attribute* rejects direct recursion by name, and generates
+///   `ChildCall::DEPTH` = 1 + the deepest `DEPTH` of the functions the body calls (or spawns
+///   with `cx.spawn`), checked at compile time: recursion through other functions (`a` → `b` →
+///   `a`, `crate::a` in `a`) is rustc's cycle error E0391 on `<impl at …>::DEPTH`, which lists
+///   each function of the cycle, and a chain deeper than 64 calls fails the build.
 ///
 /// What it cannot see (the residual risk):
 ///
-/// - approval markers forged by hand with `unsafe impl` (a crate with `#![forbid(unsafe_code)]`
-///   cannot do that; the attribute's own `unsafe impl`s compile there);
-/// - the stack depth: direct recursion is rejected, but a chain of helpers calling each other is
-///   not, and large arrays in locals take stack space — keep child bodies small;
+/// - approval markers forged by hand with `unsafe impl`;
+/// - a crate that makes `::aspawn` name something else (`extern crate self as aspawn;` or
+///   `extern crate x as aspawn;` at its root, a renamed dependency, or a root `mod aspawn` in an
+///   edition-2015 crate) redirects every path the attribute generates, `__private::ops`
+///   included, and so can run any code in a child without writing `unsafe`: a deliberate
+///   subversion, like forging a marker, that the attribute cannot detect;
+/// - the size of stack frames: the call depth is bounded, but large arrays in locals (and debug
+///   builds' frames) take stack space. An overflow hits the guard page and kills the child
+///   (alone, on Linux ≥ 5.16) — keep child bodies small or use `Stack::with_size`;
+/// - a child that loops forever or blocks pins its stack;
 /// - instrumented builds (sanitizers, coverage counters) and `LD_PRELOAD` interposers;
 /// - the correctness of `aspawn`'s own `Ctx` methods and `__private` functions, audited by hand.
 #[proc_macro_attribute]

@@ -486,3 +486,124 @@ impl Place<Envp> for EnvSource<'_> {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Additions for `Command` (issue 5): new child parameter types. Keep this section last.
+
+/// A list of group ids in the child, placed by `spawn!` for [`Ctx::setgroups`](crate::Ctx::setgroups).
+///
+/// In the parent, `&[u32]`, `&Vec<u32>` and `&[u32; N]` become a `Groups` (deep-copied into the
+/// stack). In the child, `cx.setgroups` takes it (by value or by reference):
+///
+/// ```
+/// use aspawn::{Argv, ChildResult, Ctx, Envp, Groups, ResultExt};
+///
+/// #[aspawn::child]
+/// fn with_groups(cx: &Ctx, groups: Groups, argv: Argv, envp: Envp) -> ChildResult {
+///     cx.setgroups(&groups).context("setgroups")?;
+///     cx.restore_sigmask().context("sigprocmask")?;
+///     cx.execve(c"/bin/true", argv, envp).context("execve")
+/// }
+///
+/// // Unprivileged, `setgroups` fails with `EPERM` (unless the list is what we have already and
+/// // the kernel lets it pass): the failure comes back typed.
+/// let spawned = aspawn::spawn!(
+///     aspawn::Stack::new()?,
+///     with_groups,
+///     (&[0u32, 1, 2], &["true"], Envp::inherit())
+/// )?;
+/// match spawned.wait_released() {
+///     Ok((mut child, _stack)) => assert!(child.wait()?.success()),
+///     Err(failed) => assert_eq!(failed.step(), "setgroups"),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+#[derive(Clone, Copy)]
+pub struct Groups {
+    ptr: NonNull<u32>,
+    len: usize,
+}
+
+impl sealed::Sealed for Groups {}
+impl ChildArg for Groups {}
+
+impl Groups {
+    /// The placed ids.
+    #[inline(always)]
+    fn as_slice(&self) -> &[u32] {
+        // SAFETY: `len` u32s were placed at `ptr` (or `ptr` is dangling and `len` is 0); the
+        // stack outlives every use in the child.
+        unsafe { core::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
+    }
+}
+
+/// What [`Ctx::setgroups`](crate::Ctx::setgroups) takes: a placed [`Groups`], or a `&[u32]` /
+/// `&[u32; N]` (a literal in the child). Sealed: no user type can run code here.
+pub trait GroupList: sealed::Sealed {
+    /// The ids as a slice, for the system call.
+    #[doc(hidden)]
+    fn ids(&self) -> &[u32];
+}
+impl GroupList for Groups {
+    #[inline(always)]
+    fn ids(&self) -> &[u32] {
+        self.as_slice()
+    }
+}
+impl sealed::Sealed for &Groups {}
+impl GroupList for &Groups {
+    #[inline(always)]
+    fn ids(&self) -> &[u32] {
+        self.as_slice()
+    }
+}
+impl sealed::Sealed for &[u32] {}
+impl GroupList for &[u32] {
+    #[inline(always)]
+    fn ids(&self) -> &[u32] {
+        self
+    }
+}
+impl<const N: usize> sealed::Sealed for &[u32; N] {}
+impl<const N: usize> GroupList for &[u32; N] {
+    #[inline(always)]
+    fn ids(&self) -> &[u32] {
+        &self[..]
+    }
+}
+
+impl core::fmt::Debug for Groups {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+fn place_groups(p: &mut Placer<'_>, groups: &[u32]) -> Result<Groups, SpawnError> {
+    if groups.is_empty() {
+        return Ok(Groups { ptr: NonNull::dangling(), len: 0 });
+    }
+    let bytes = core::mem::size_of_val(groups);
+    let dst = p.alloc(bytes, core::mem::align_of::<u32>())?.cast::<u32>();
+    // SAFETY: `alloc` returned `bytes` fresh, aligned bytes in the stack, which cannot overlap
+    // the parent's slice.
+    unsafe { core::ptr::copy_nonoverlapping(groups.as_ptr(), dst, groups.len()) };
+    // SAFETY: `alloc` never returns null.
+    Ok(Groups { ptr: unsafe { NonNull::new_unchecked(dst) }, len: groups.len() })
+}
+
+impl Place<Groups> for &[u32] {
+    fn place(self, p: &mut Placer<'_>) -> Result<Groups, SpawnError> {
+        place_groups(p, self)
+    }
+}
+impl Place<Groups> for &Vec<u32> {
+    fn place(self, p: &mut Placer<'_>) -> Result<Groups, SpawnError> {
+        place_groups(p, self)
+    }
+}
+impl<const N: usize> Place<Groups> for &[u32; N] {
+    fn place(self, p: &mut Placer<'_>) -> Result<Groups, SpawnError> {
+        place_groups(p, self)
+    }
+}

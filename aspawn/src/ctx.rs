@@ -319,7 +319,8 @@ impl Ctx {
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setgroups.2.html)
     #[inline]
-    pub fn setgroups(&self, groups: &[u32]) -> Result<(), Errno> {
+    pub fn setgroups(&self, groups: impl crate::arg::GroupList) -> Result<(), Errno> {
+        let groups = groups.ids();
         // SAFETY: `groups` is a live slice of gid_t (u32).
         unit(unsafe {
             call(k::__NR_setgroups, [groups.len(), groups.as_ptr() as usize, 0, 0, 0, 0])

@@ -51,6 +51,9 @@ compile_error!("aspawn supports Linux only");
 compile_error!("aspawn supports x86_64 and aarch64 only");
 
 mod arg;
+#[cfg(feature = "tokio")]
+mod async_io;
+pub mod command;
 pub mod consts;
 mod ctx;
 mod engine;
@@ -65,8 +68,12 @@ pub mod __private {
 }
 mod private;
 
-pub use arg::{Argv, CStrRef, CStrSource, ChildArg, EnvSource, Envp, Fd};
+pub use arg::Groups;
+pub use arg::{Argv, CStrRef, CStrSource, ChildArg, EnvSource, Envp, Fd, GroupList};
 pub use aspawn_macros::{child, spawn};
+#[cfg(feature = "tokio")]
+pub use async_io::AsyncChild;
+pub use command::{Command, Stdio};
 pub use ctx::Ctx;
 pub use engine::CloneMode;
 pub use error::{ChildResult, Errno, Failure, ResultExt, SpawnError, SpawnErrorKind};

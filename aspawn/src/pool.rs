@@ -2,7 +2,7 @@
 //! when it is dropped — after the child released it — so callers never hand stacks back by hand.
 
 use std::io;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use crate::stack::Stack;
 
@@ -60,6 +60,19 @@ impl StackPool {
         StackPool {
             inner: Arc::new(Inner { size: stack_size, max_idle, idle: Mutex::new(Vec::new()) }),
         }
+    }
+
+    /// The process-wide pool [`Command`](crate::Command) uses unless given another: stacks of
+    /// [`Stack::DEFAULT_SIZE`], up to 64 idle.
+    ///
+    /// ```
+    /// let a = aspawn::StackPool::global();
+    /// let b = aspawn::StackPool::global();
+    /// assert_eq!(a.stack_size(), b.stack_size());
+    /// ```
+    pub fn global() -> &'static StackPool {
+        static GLOBAL: OnceLock<StackPool> = OnceLock::new();
+        GLOBAL.get_or_init(|| StackPool::new(Stack::DEFAULT_SIZE))
     }
 
     /// An idle stack, or a new one; it returns to this pool when dropped.

@@ -1,8 +1,11 @@
 //! Shared helpers for the integration tests.
 //!
-//! [`hand_child!`] implements `aspawn::__private::ChildFn` by hand, for engine tests that must not
-//! depend on the macro (and for the child bodies the macro cannot express on purpose, such as a
-//! test's deliberate misbehaviour). Each use is an `unsafe impl`: its body must follow the rules of
+//! [`hand_child!`] implements `aspawn::__private::ChildFn` by hand, for the child bodies the macro
+//! rejects on purpose (`engine_guard.rs` overflows the stack with a deliberately large, indexed
+//! frame), and for `engine_nested.rs`, which drives the runtime's `Ctx::spawn::<F>` directly
+//! (`macro_nested.rs` covers the attribute's `cx.spawn(f, (…))`). `engine.rs`, `engine_basic.rs`,
+//! `engine_fds.rs` and `engine_rungs.rs` write their children with `#[aspawn::child]` and spawn
+//! them with `aspawn::spawn!`. Each use is an `unsafe impl`: its body must follow the rules of
 //! SOUNDNESS.md by hand.
 
 use std::fs;

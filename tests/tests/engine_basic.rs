@@ -1,22 +1,23 @@
-//! Engine smoke tests with hand-written children.
+//! Engine smoke test: a child written with `#[aspawn::child]` execs `echo` into a pipe.
 
 use std::io::Read;
 
-use aspawn::{Argv, CStrRef, ChildResult, Envp, Fd, ResultExt, Stack};
-use aspawn_tests::{hand_child, hand_spawn};
+use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};
 
-hand_child!(exec_to, |cx, (prog: CStrRef, argv: Argv, envp: Envp, out: Fd)| -> ChildResult {
+#[aspawn::child]
+fn exec_to(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
     cx.dup2(out, Fd::STDOUT).context("dup2")?;
     cx.restore_sigmask().context("sigmask")?;
     cx.execve(prog, argv, envp).context("execve")
-});
+}
 
 #[test]
 fn echo_through_a_pipe() {
     let (mut r, w) = std::io::pipe().unwrap();
     let stack = Stack::new().unwrap();
-    let spawned = hand_spawn::<exec_to, _>(
+    let spawned = aspawn::spawn!(
         stack,
+        exec_to,
         (c"/bin/echo", &["echo", "hello", "world"], Envp::inherit(), &w),
     )
     .unwrap();

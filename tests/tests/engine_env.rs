@@ -14,7 +14,8 @@ fn env_to(cx: &Ctx, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
 
 fn run_env(envp: impl aspawn::__private::Place<Envp>) -> Vec<String> {
     let (mut r, w) = std::io::pipe().unwrap();
-    let spawned = aspawn::spawn!(Stack::new().unwrap(), env_to, (&["env", "-0"], envp, &w)).unwrap();
+    let spawned =
+        aspawn::spawn!(Stack::new().unwrap(), env_to, (&["env", "-0"], envp, &w)).unwrap();
     drop(w);
     let (mut child, _) = spawned.wait_released().unwrap();
     let mut out = Vec::new();
@@ -31,8 +32,9 @@ fn run_env(envp: impl aspawn::__private::Place<Envp>) -> Vec<String> {
 
 #[test]
 fn inherit_copies_the_parents_environment_exactly() {
-    let mut want: Vec<String> =
-        std::env::vars_os().map(|(k, v)| format!("{}={}", k.to_string_lossy(), v.to_string_lossy())).collect();
+    let mut want: Vec<String> = std::env::vars_os()
+        .map(|(k, v)| format!("{}={}", k.to_string_lossy(), v.to_string_lossy()))
+        .collect();
     want.sort();
     assert!(!want.is_empty());
     assert_eq!(run_env(Envp::inherit()), want);

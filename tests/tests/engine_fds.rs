@@ -1,28 +1,32 @@
 //! Leak checks that count `/proc/self/fd`: one test per binary, so no other test's fds move the
 //! count.
 
-use aspawn::{Argv, CStrRef, ChildResult, Envp, Errno, Fd, ResultExt, SpawnErrorKind, Stack};
-use aspawn_tests::{fd_count, hand_child, hand_spawn};
+use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Errno, Fd, ResultExt, SpawnErrorKind, Stack};
+use aspawn_tests::fd_count;
 
-hand_child!(exit_with, |cx, (code: i32)| -> i32 { code });
+#[aspawn::child]
+fn exit_with(_cx: &Ctx, code: i32) -> i32 {
+    code
+}
 
-hand_child!(exec_to, |cx, (prog: CStrRef, argv: Argv, envp: Envp, out: Fd)| -> ChildResult {
+#[aspawn::child]
+fn exec_to(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
     cx.dup2(out, Fd::STDOUT).context("dup2")?;
     cx.restore_sigmask().context("sigmask")?;
     cx.execve(prog, argv, envp).context("execve")
-});
+}
 
 #[test]
 fn no_fd_leaks_on_reuse_failure_or_fd_exhaustion() {
     // 1. Hundreds of spawns on one reused stack: the fd count does not move.
     let mut stack = Stack::new().unwrap();
-    let (mut c, s) = hand_spawn::<exit_with, _>(stack, (0,)).unwrap().wait_released().unwrap();
+    let (mut c, s) = aspawn::spawn!(stack, exit_with, (0)).unwrap().wait_released().unwrap();
     c.wait().unwrap();
     stack = s;
     let before = fd_count();
     for _ in 0..300 {
         let (mut child, s) =
-            hand_spawn::<exit_with, _>(stack, (0,)).unwrap().wait_released().unwrap();
+            aspawn::spawn!(stack, exit_with, (0)).unwrap().wait_released().unwrap();
         assert!(child.wait().unwrap().success());
         stack = s;
     }
@@ -31,7 +35,7 @@ fn no_fd_leaks_on_reuse_failure_or_fd_exhaustion() {
     // 2. Failed children (missing program), dropped reports: no fd and no zombie left.
     for _ in 0..50 {
         let failed =
-            hand_spawn::<exec_to, _>(stack, (c"/nonexistent", &["x"], Envp::empty(), Fd::STDOUT))
+            aspawn::spawn!(stack, exec_to, (c"/nonexistent", &["x"], Envp::empty(), Fd::STDOUT))
                 .unwrap()
                 .wait_released()
                 .unwrap_err();
@@ -58,7 +62,7 @@ fn no_fd_leaks_on_reuse_failure_or_fd_exhaustion() {
             filler.push(fd);
         }
     }
-    let err = hand_spawn::<exit_with, _>(stack, (0,)).unwrap_err();
+    let err = aspawn::spawn!(stack, exit_with, (0)).unwrap_err();
     // SAFETY: as above.
     unsafe {
         for fd in filler {
@@ -68,7 +72,7 @@ fn no_fd_leaks_on_reuse_failure_or_fd_exhaustion() {
     }
     assert_eq!(err.kind(), &SpawnErrorKind::Os { errno: Errno::MFILE, call: "pipe2" }, "{err}");
     let stack = err.into_stack().expect("stack handed back");
-    let (mut child, _) = hand_spawn::<exit_with, _>(stack, (3,)).unwrap().wait_released().unwrap();
+    let (mut child, _) = aspawn::spawn!(stack, exit_with, (3)).unwrap().wait_released().unwrap();
     assert_eq!(child.wait().unwrap().code(), Some(3));
     drop(child); // its pidfd
     assert_eq!(fd_count(), before, "at the end");

@@ -10,16 +10,17 @@ use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use aspawn::__private::{clone_mode, force_clone_mode};
-use aspawn::{Argv, CStrRef, ChildResult, CloneMode, Envp, Fd, ResultExt, Stack};
-use aspawn_tests::{hand_child, hand_spawn};
+use aspawn::{Argv, CStrRef, ChildResult, CloneMode, Ctx, Envp, Fd, ResultExt, Stack};
 
-hand_child!(exec_to, |cx, (prog: CStrRef, argv: Argv, envp: Envp, out: Fd)| -> ChildResult {
+#[aspawn::child]
+fn exec_to(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
     cx.dup2(out, Fd::STDOUT).context("dup2")?;
     cx.restore_sigmask().context("sigmask")?;
     cx.execve(prog, argv, envp).context("execve")
-});
+}
 
-hand_child!(raise_then_exit, |cx, (sig: i32)| -> i32 {
+#[aspawn::child]
+fn raise_then_exit(cx: &Ctx, sig: i32) -> i32 {
     let pid = match cx.getpid() {
         Ok(p) => p,
         Err(_) => return 2,
@@ -29,7 +30,7 @@ hand_child!(raise_then_exit, |cx, (sig: i32)| -> i32 {
     }
     let _ = cx.kill(pid, sig);
     0
-});
+}
 
 static HANDLER_RAN: AtomicBool = AtomicBool::new(false);
 
@@ -40,8 +41,9 @@ extern "C" fn on_usr1(_: libc::c_int) {
 /// Spawns `echo` and returns its output and the mode the engine used.
 fn echo_with_mode(word: &str) -> (String, CloneMode) {
     let (mut r, w) = std::io::pipe().unwrap();
-    let spawned = hand_spawn::<exec_to, _>(
+    let spawned = aspawn::spawn!(
         Stack::new().unwrap(),
+        exec_to,
         (c"/bin/echo", &["echo", word], Envp::inherit(), &w),
     )
     .unwrap();
@@ -73,7 +75,7 @@ fn every_rung_forced_execs_and_resets_the_parents_handlers() {
         // The reset (by the kernel or by the child's loop) means SIGUSR1 kills the child with its
         // default action; the parent's handler, which would run on shared memory, never runs.
         let (mut child, _) =
-            hand_spawn::<raise_then_exit, _>(Stack::new().unwrap(), (libc::SIGUSR1,))
+            aspawn::spawn!(Stack::new().unwrap(), raise_then_exit, (libc::SIGUSR1))
                 .unwrap()
                 .wait_released()
                 .unwrap();

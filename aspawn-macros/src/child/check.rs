@@ -139,11 +139,14 @@ const INERT_ATTRS: &[&str] =
 
 /// Checks the attributes on the function (those written after `#[aspawn::child]`, which would
 /// otherwise expand on the checked output) or on a statement or expression of its body.
-pub(crate) fn check_attrs(attrs: &[Attribute], errors: &mut Errors) {
+/// Returns whether all of them are allowed.
+pub(crate) fn check_attrs(attrs: &[Attribute], errors: &mut Errors) -> bool {
+    let mut all_inert = true;
     for attr in attrs {
         let path = attr.path();
         let inert = path.get_ident().is_some_and(|i| INERT_ATTRS.iter().any(|a| i == a));
         if !inert {
+            all_inert = false;
             errors.spanned(
                 attr,
                 format!(
@@ -154,6 +157,7 @@ pub(crate) fn check_attrs(attrs: &[Attribute], errors: &mut Errors) {
             );
         }
     }
+    all_inert
 }
 
 /// How a spawnable child ends: the return types `ChildFn::Output` accepts.
@@ -233,6 +237,12 @@ pub(crate) fn check_signature(func: &ItemFn, errors: &mut Errors) -> Option<Sign
         check_value_type(ty, errors, "return type");
     }
 
+    for input in &sig.inputs {
+        if let FnArg::Typed(pt) = input {
+            // `#[cfg]` on a parameter would remove it after the companions were generated.
+            expandable &= check_attrs(&pt.attrs, errors);
+        }
+    }
     let mut inputs = sig.inputs.iter();
     let mut bindings = Vec::new();
     match inputs.next() {
@@ -281,6 +291,10 @@ pub(crate) fn check_signature(func: &ItemFn, errors: &mut Errors) -> Option<Sign
                 if let Some(msg) = param_type_message(&pt.ty) {
                     errors.spanned(&pt.ty, msg);
                     expandable = false;
+                } else {
+                    // Generic arguments (`Option<m!()>`): the sealed `ChildArg` bound decides
+                    // the type, but a macro or a pointer in it is refused here, with its message.
+                    check_value_type(&pt.ty, errors, "parameter type");
                 }
                 params.push((*pt.ty).clone());
             }
@@ -421,36 +435,44 @@ pub(crate) fn param_type_message(ty: &Type) -> Option<String> {
     }
 }
 
-/// Checks a type written in the body (a `let` annotation, a cast target) or as a return type:
-/// no `impl Trait`, `dyn`, fn pointers or macros. Values of other types cannot be created in a
-/// child body, so the rest is left to the type checker.
+/// Checks a type written in the body (a `let` annotation) or as a return type: no `impl Trait`,
+/// `dyn`, fn pointers, raw pointers or macros anywhere in it, generic arguments included
+/// (`Option<m!()>`). Values of other types cannot be created in a child body, so the rest is
+/// left to the type checker.
 pub(crate) fn check_value_type(ty: &Type, errors: &mut Errors, what: &str) {
-    match ty {
-        Type::ImplTrait(_) => errors.spanned(
-            ty,
-            format!("`impl Trait` is not allowed {IN_CHILD} (in a {what}): write the concrete child type"),
-        ),
-        Type::TraitObject(_) => errors.spanned(
-            ty,
-            format!("`dyn Trait` is not allowed {IN_CHILD} (in a {what}): a trait object calls code the attribute cannot check"),
-        ),
-        Type::BareFn(_) => errors.spanned(
-            ty,
-            format!("a function pointer is not allowed {IN_CHILD} (in a {what}): call `#[aspawn::child]` functions by name"),
-        ),
-        Type::Macro(_) => errors.spanned(ty, format!("a macro in a type is not allowed {IN_CHILD}")),
-        Type::Ptr(_) => errors.spanned(
-            ty,
-            format!("a raw pointer is not allowed {IN_CHILD} (in a {what})"),
-        ),
-        Type::Reference(r) => check_value_type(&r.elem, errors, what),
-        Type::Paren(p) => check_value_type(&p.elem, errors, what),
-        Type::Group(g) => check_value_type(&g.elem, errors, what),
-        Type::Tuple(t) => t.elems.iter().for_each(|e| check_value_type(e, errors, what)),
-        Type::Array(a) => check_value_type(&a.elem, errors, what),
-        Type::Slice(s) => check_value_type(&s.elem, errors, what),
-        _ => {}
+    struct Walk<'a> {
+        errors: &'a mut Errors,
+        what: &'a str,
     }
+    impl<'ast> syn::visit::Visit<'ast> for Walk<'_> {
+        fn visit_type(&mut self, ty: &'ast Type) {
+            let what = self.what;
+            let msg = match ty {
+                Type::ImplTrait(_) => format!(
+                    "`impl Trait` is not allowed {IN_CHILD} (in a {what}): write the concrete \
+                     child type"
+                ),
+                Type::TraitObject(_) => format!(
+                    "`dyn Trait` is not allowed {IN_CHILD} (in a {what}): a trait object calls \
+                     code the attribute cannot check"
+                ),
+                Type::BareFn(_) => format!(
+                    "a function pointer is not allowed {IN_CHILD} (in a {what}): call \
+                     `#[aspawn::child]` functions by name"
+                ),
+                Type::Macro(_) => format!(
+                    "a macro in a type is not allowed {IN_CHILD}: it expands after the attribute \
+                     has checked the function"
+                ),
+                Type::Ptr(_) => format!("a raw pointer is not allowed {IN_CHILD} (in a {what})"),
+                _ => return syn::visit::visit_type(self, ty),
+            };
+            self.errors.spanned(ty, msg);
+        }
+        // An array length is a constant: evaluated at compile time, never in the child.
+        fn visit_expr(&mut self, _: &'ast syn::Expr) {}
+    }
+    syn::visit::Visit::visit_type(&mut Walk { errors, what }, ty);
 }
 
 /// The integer types an `as` cast may target (plus `char`, from `u8`).

@@ -14,6 +14,10 @@
 //!   `extern "C"` entry point calls `ChildFn::call` with the placed tuple.
 //! - `const _: () = { assert_child_arg::<CStrRef>(); … }`: each parameter type must be a
 //!   sealed `ChildArg` type (SOUNDNESS item 8).
+//! - `ChildCall::DEPTH` = 1 + the deepest `DEPTH` of the `#[aspawn::child]` functions the body
+//!   calls, and `const _: () = check_depth(<run as ChildCall>::DEPTH)`: recursion through other
+//!   functions (`a` → `b` → `a`, or `crate::run` calling itself) is a compile-time cycle error,
+//!   and a chain deeper than `MAX_DEPTH` fails the build.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -35,6 +39,7 @@ pub(crate) fn expand(
     func: &ItemFn,
     checked: bool,
     uses_context: bool,
+    callees: &[syn::Path],
 ) -> TokenStream {
     let name = &sig.name;
     let vis = &func.vis;
@@ -88,6 +93,28 @@ pub(crate) fn expand(
         }
     });
 
+    // Spanned at the function's name, so that rustc's cycle error for recursion through other
+    // functions (`<impl at src/x.rs:LINE:COL>::DEPTH`) lists each function of the cycle.
+    let deepest = callees.iter().fold(quote!(0), |acc, callee| {
+        quote!(::aspawn::__private::ops::deeper(
+            <#callee as ::aspawn::__private::ops::ChildCall>::DEPTH, #acc
+        ))
+    });
+    let call_impl = quote_spanned! {name.span()=>
+        impl ::aspawn::__private::ops::ChildCall for #name {
+            type Fn = fn(&::aspawn::__private::Ctx #(, #types)*) #ret;
+            const CALL: Self::Fn = #name;
+            const DEPTH: usize = 1 + #deepest;
+        }
+    };
+    // Evaluated at compile time: a cycle of calls through this function is a cycle error, a
+    // chain deeper than `ops::MAX_DEPTH` a failed build (reported at the function's name).
+    let depth_check = quote_spanned! {name.span()=>
+        const _: () = ::aspawn::__private::ops::check_depth(
+            <#name as ::aspawn::__private::ops::ChildCall>::DEPTH,
+        );
+    };
+
     let mut func = func.clone();
     if checked {
         func.attrs.insert(0, syn::parse_quote!(#[forbid(unsafe_code)]));
@@ -103,10 +130,9 @@ pub(crate) fn expand(
         // SAFETY: `#name` is the function `#[aspawn::child]` checked just above.
         unsafe impl ::aspawn::__private::Approved for #name {}
 
-        impl ::aspawn::__private::ops::ChildCall for #name {
-            type Fn = fn(&::aspawn::__private::Ctx #(, #types)*) #ret;
-            const CALL: Self::Fn = #name;
-        }
+        #call_impl
+
+        #depth_check
 
         #[allow(dead_code)]
         impl #name {

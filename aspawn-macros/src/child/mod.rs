@@ -30,15 +30,18 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut rewriter = rewrite::Rewriter::new(&mut errors, func.sig.ident.clone(), bindings);
     rewriter.block(&mut rewritten.block);
     let uses_context = rewriter.uses_context;
+    let callees = std::mem::take(&mut rewriter.callees);
 
     match (errors.finish(), sig) {
-        (Ok(()), Some(sig)) => expand::expand(&sig, &rewritten, true, uses_context),
+        (Ok(()), Some(sig)) => expand::expand(&sig, &rewritten, true, uses_context, &callees),
         (Err(e), sig) => {
             // The unchanged function, and (when its signature allows) its companion items, so
             // that callers and `spawn!` sites report no secondary errors.
             let e = e.into_compile_error();
+            let mut func = func;
+            rewrite::nested_spawn_syntax(&mut func.block);
             let rest = match sig {
-                Some(sig) => expand::expand(&sig, &func, false, false),
+                Some(sig) => expand::expand(&sig, &func, false, false, &[]),
                 None => quote!(#func),
             };
             quote!(#e #rest)

@@ -41,6 +41,9 @@ pub(crate) struct Rewriter<'e> {
     scopes: Vec<Vec<Ident>>,
     /// Whether the body calls `.context(…)` (see `expand.rs`: the `ResultExt` probe).
     pub(crate) uses_context: bool,
+    /// The `#[aspawn::child]` functions the body calls, as written (for `ChildCall::DEPTH`,
+    /// which turns recursion through other functions into a compile-time cycle error).
+    pub(crate) callees: Vec<Path>,
 }
 
 /// The span for generated tokens: located at the user's code (so rustc's errors point there),
@@ -52,7 +55,7 @@ fn gen_span(at: Span) -> Span {
 impl<'e> Rewriter<'e> {
     /// A rewriter for the body of `fn_name`, whose parameters bind `params`.
     pub(crate) fn new(errors: &'e mut Errors, fn_name: Ident, params: Vec<Ident>) -> Self {
-        Rewriter { errors, fn_name, scopes: vec![params], uses_context: false }
+        Rewriter { errors, fn_name, scopes: vec![params], uses_context: false, callees: Vec::new() }
     }
 
     fn is_local(&self, ident: &Ident) -> bool {
@@ -352,7 +355,22 @@ impl<'e> Rewriter<'e> {
     fn place(&mut self, expr: &mut Expr) {
         match expr {
             Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
-                // A local, or a `static mut` (which needs `unsafe`, forbidden on the body).
+                let ident = p.path.get_ident().expect("checked just above").clone();
+                if !self.is_local(&ident) {
+                    // `&mut FOO` (or `FOO += 1`) with `FOO` a `const` or a unit struct makes a
+                    // temporary of *its* type, unchecked by `ops::value`: a user `Drop` or
+                    // `DerefMut` would run in the child.
+                    self.reject(
+                        &ident,
+                        format!(
+                            "`{ident}` is not a local variable: only a local variable can be \
+                             assigned or borrowed with `&mut` {IN_CHILD}. `&mut {ident}` would \
+                             make a temporary of the item's type, whose `Drop` or `DerefMut` the \
+                             attribute cannot check. Copy it into a local first: \
+                             `let mut x = {ident};`"
+                        ),
+                    );
+                }
             }
             Expr::Field(f) if matches!(f.member, syn::Member::Unnamed(_)) => {
                 self.place(&mut f.base)
@@ -621,6 +639,10 @@ impl<'e> Rewriter<'e> {
     fn method_call(&mut self, expr: &mut Expr) {
         let Expr::MethodCall(m) = expr else { return };
         let name = m.method.to_string();
+        if name == "spawn" && m.turbofish.is_none() {
+            self.nested_spawn(expr);
+            return;
+        }
         self.expr(&mut m.receiver);
         m.args.iter_mut().for_each(|a| self.expr(a));
         if let Some(t) = &m.turbofish {
@@ -646,6 +668,68 @@ impl<'e> Rewriter<'e> {
             return;
         };
         *expr = Expr::Verbatim(tokens);
+    }
+
+    /// `cx.spawn(f, (a, b))` → `::aspawn::Ctx::spawn::<f>(cx, (a, b,))`: a grandchild running the
+    /// `#[aspawn::child]` function `f` (a `ChildFn`, so approved) on this child's stack, with
+    /// child values as its arguments. `f` counts as a callee for `ChildCall::DEPTH`: its frames
+    /// sit on the same stack.
+    fn nested_spawn(&mut self, expr: &mut Expr) {
+        let Expr::MethodCall(m) = expr else { return };
+        self.expr(&mut m.receiver);
+        let usage = format!(
+            "`cx.spawn` {IN_CHILD} takes an `#[aspawn::child]` function by name and its arguments \
+             in parentheses: `cx.spawn(helper, (a, b))`, `cx.spawn(helper, (x))`, \
+             `cx.spawn(helper, ())`"
+        );
+        let mut args = m.args.iter_mut();
+        let (Some(func), Some(tuple), None) = (args.next(), args.next(), args.next()) else {
+            let method = m.method.clone();
+            self.reject(&method, usage);
+            return;
+        };
+        let path = match unparen(func) {
+            Expr::Path(p)
+                if p.qself.is_none()
+                    && p.path.segments.iter().all(|s| s.arguments.is_none())
+                    && !p.path.get_ident().is_some_and(|i| self.is_local(i)) =>
+            {
+                p.path.clone()
+            }
+            other => {
+                let other = other.clone();
+                self.reject(&other, usage);
+                return;
+            }
+        };
+        if !self.check_path_root(&path) {
+            return;
+        }
+        // The arguments as a tuple (`F::Args`): `(x)` is one argument, as in `spawn!`.
+        let elems: Vec<&mut Expr> = match tuple {
+            Expr::Tuple(t) => t.elems.iter_mut().collect(),
+            Expr::Paren(p) => vec![&mut *p.expr],
+            other => {
+                let other = other.clone();
+                self.reject(&other, usage);
+                return;
+            }
+        };
+        let mut walked = Vec::new();
+        for e in elems {
+            self.expr(e);
+            walked.push(e.clone());
+        }
+        self.callees.push(path.clone());
+        let recv = unparen(&m.receiver);
+        let method = &m.method;
+        let sp = gen_span(method.span());
+        *expr = Expr::Verbatim(quote_spanned! {sp=>
+            ::aspawn::Ctx::#method::<<#path as ::aspawn::__private::ops::Spawnable>::Fn>(
+                #recv,
+                (#(#walked,)*),
+            )
+        });
     }
 
     fn call(&mut self, expr: &mut Expr) {
@@ -764,6 +848,7 @@ impl<'e> Rewriter<'e> {
             );
             return;
         }
+        self.callees.push(path.clone());
         let sp_call = gen_span(c.paren_token.span.join());
         *expr = Expr::Verbatim(quote_spanned! {sp_call=>
             (<#path as ::aspawn::__private::ops::ChildCall>::CALL)(#(#args),*)
@@ -960,6 +1045,31 @@ impl<'e> Rewriter<'e> {
             }
         }
     }
+}
+
+/// The error path's only rewrite: `cx.spawn(f, (a, b))` → `cx.spawn::<f>((a, b,))`, the
+/// runtime's own signature, so that a function emitted unchanged beside its violations does not
+/// also report a wrong argument count for each nested spawn.
+pub(crate) fn nested_spawn_syntax(block: &mut Block) {
+    struct Fix;
+    impl syn::visit_mut::VisitMut for Fix {
+        fn visit_expr_method_call_mut(&mut self, m: &mut syn::ExprMethodCall) {
+            syn::visit_mut::visit_expr_method_call_mut(self, m);
+            if m.method != "spawn" || m.turbofish.is_some() || m.args.len() != 2 {
+                return;
+            }
+            let Expr::Path(f) = unparen(&m.args[0]) else { return };
+            let f = f.clone();
+            let elems: Vec<Expr> = match &m.args[1] {
+                Expr::Tuple(t) => t.elems.iter().cloned().collect(),
+                Expr::Paren(p) => vec![(*p.expr).clone()],
+                _ => return,
+            };
+            m.turbofish = Some(syn::parse_quote!(::<#f>));
+            m.args = syn::parse_quote!((#(#elems,)*));
+        }
+    }
+    syn::visit_mut::VisitMut::visit_block_mut(&mut Fix, block);
 }
 
 /// An operand without its parentheses: as a function argument they are redundant, and rustc's

@@ -34,21 +34,6 @@ pub(crate) fn errno_from_ret(ret: i16) -> Errno {
     unsafe { core::mem::transmute::<u16, Errno>(ret as u16) }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errno_encoding_matches_rustix() {
-        for raw in 1..4096 {
-            assert_eq!(errno_from_ret(-(raw as i16)), Errno::from_raw_os_error(raw), "{raw}");
-            assert_eq!(check(-(raw as isize)), Err(Errno::from_raw_os_error(raw)));
-        }
-        assert_eq!(check(0), Ok(0));
-        assert_eq!(check(-4096), Ok(-4096isize as usize));
-    }
-}
-
 /// Raw syscall with 0–6 arguments, decoded.
 ///
 /// # Safety
@@ -108,4 +93,19 @@ pub(crate) fn sigaction(
 pub(crate) fn set_disposition(sig: i32, handler: usize) -> Result<(), Errno> {
     let act = KernelSigaction { handler, flags: 0, restorer: 0, mask: 0 };
     sigaction(sig, Some(&act), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errno_encoding_matches_rustix() {
+        for raw in 1..4096 {
+            assert_eq!(errno_from_ret(-(raw as i16)), Errno::from_raw_os_error(raw), "{raw}");
+            assert_eq!(check(-(raw as isize)), Err(Errno::from_raw_os_error(raw)));
+        }
+        assert_eq!(check(0), Ok(0));
+        assert_eq!(check(-4096), Ok(-4096isize as usize));
+    }
 }

@@ -521,6 +521,32 @@ pub trait ChildCall: crate::private::Approved {
     type Fn: Copy;
     /// The function itself.
     const CALL: Self::Fn;
+    /// The longest chain of `#[aspawn::child]` calls that starts at this function: 1 for a
+    /// function that calls none, else one more than its deepest callee ([`deeper`]). A cycle of
+    /// calls (`a` calls `b` calls `a`: recursion, which the attribute cannot see across
+    /// functions) makes this constant depend on itself, which rustc reports as a cycle error
+    /// at compile time; [`check_depth`] bounds the chain.
+    const DEPTH: usize;
+}
+
+/// The deepest call chain a child may contain ([`ChildCall::DEPTH`]): the child's stack is
+/// small, so its depth must be bounded at compile time.
+pub const MAX_DEPTH: usize = 64;
+
+/// The larger of two call depths: `ChildCall::DEPTH` is `1 + deeper(callee₁, deeper(callee₂, …
+/// 0))` (evaluated at compile time only).
+pub const fn deeper(a: usize, b: usize) -> usize {
+    if a > b { a } else { b }
+}
+
+/// Fails the build (at compile time) when a call chain is deeper than [`MAX_DEPTH`].
+pub const fn check_depth(depth: usize) {
+    if depth > MAX_DEPTH {
+        panic!(
+            "a chain of `#[aspawn::child]` calls is deeper than 64 calls: the child's stack is \
+             small. Flatten the helpers or use a loop"
+        );
+    }
 }
 
 /// What `spawn!(stack, NAME, …)` spawns: `<NAME as Spawnable>::Fn`. Naming `NAME` in this

@@ -1,0 +1,188 @@
+//! The child side of [`Command`](super::Command): `#[aspawn::child]` functions only, checked by
+//! the attribute like any user's child.
+//!
+//! The parent describes one spawn as a [`Plan`] (a nested tuple of child values, placed into the
+//! child's stack by `spawn!`); [`command_child`] runs [`prepare`], then [`finish`]. A
+//! `child_hook!` builds its own child function that runs `prepare`, the hook, then `finish`.
+//!
+//! The order follows std's `do_exec` where std has the step: file descriptors, supplementary
+//! groups, group id, user id (Go's order: setgroups, setresgid, setresuid), working directory,
+//! process group, session, then ours (umask, resource limits, parent-death signal), the hook, the
+//! closing of unkept fds, an empty signal mask (as std gives its children), and `execvp`.
+
+use crate::arg::{Argv, CStrRef, Envp, Fd, Groups};
+use crate::consts;
+use crate::ctx::Ctx;
+use crate::error::{ChildResult, Failure};
+
+/// Number of resource limits [`Plan`] carries (`RLIMIT_CPU` … `RLIMIT_RTTIME`, 0..16).
+pub const RLIMITS: usize = 16;
+
+/// One spawn of a `Command`, as the child reads it:
+///
+/// 0. `(program, argv, envp, cwd)`;
+/// 1. the fd map: `"src", "dst"` pairs in decimal, sorted by `dst`, made safe to apply in order
+///    by the parent (no `src` is an earlier `dst`);
+/// 2. `(close_others, setsid, process_group, umask, (pdeathsig, parent pid), clear_groups)`;
+/// 3. `(uid, gid, groups)`;
+/// 4. resource limits, indexed by resource: `Some((soft, hard))` to set.
+pub type Plan = (
+    (CStrRef, Argv, Envp, Option<CStrRef>),
+    Argv,
+    (bool, bool, Option<i32>, Option<u32>, Option<(i32, i32)>, bool),
+    (Option<u32>, Option<u32>, Option<Groups>),
+    [Option<(u64, u64)>; RLIMITS],
+);
+
+/// What `Command::spawn` runs when it has no hook.
+#[aspawn::child]
+pub(crate) fn command_child(cx: &Ctx, plan: Plan) -> ChildResult {
+    prepare(cx, plan)?;
+    finish(cx, plan)
+}
+
+/// Everything before the hook: fds, credentials, cwd, process group, session, umask, limits,
+/// parent-death signal.
+#[aspawn::child]
+pub fn prepare(cx: &Ctx, plan: Plan) -> Result<(), Failure> {
+    let (exe, fds, procs, ids, limits) = plan;
+    let (_, _, _, cwd) = exe;
+    let (_, new_session, pgroup, mask, deathsig, clear_groups) = procs;
+    map_fds(cx, fds)?;
+    set_ids(cx, ids, clear_groups)?;
+    if let Some(dir) = cwd {
+        cx.chdir(dir).context("chdir")?;
+    }
+    if let Some(pg) = pgroup {
+        cx.setpgid(0, pg).context("setpgid")?;
+    }
+    if new_session {
+        cx.setsid().context("setsid")?;
+    }
+    if let Some(m) = mask {
+        cx.umask(m).context("umask")?;
+    }
+    for r in 0..RLIMITS {
+        if let Some(Some((soft, hard))) = limits.get(r) {
+            cx.setrlimit(r as u32, soft, hard).context("setrlimit")?;
+        }
+    }
+    if let Some((sig, parent)) = deathsig {
+        cx.prctl_set_pdeathsig(sig).context("prctl(PR_SET_PDEATHSIG)")?;
+        // The parent may have died before the prctl: then the signal never comes (Go does this).
+        if cx.getppid().context("getppid")? != parent {
+            let me = cx.getpid().context("getpid")?;
+            cx.kill(me, sig).context("kill")?;
+        }
+    }
+    Ok(())
+}
+
+/// Everything after the hook: close unkept fds, clear the signal mask, exec.
+#[aspawn::child]
+pub fn finish(cx: &Ctx, plan: Plan) -> ChildResult {
+    let (exe, fds, procs, _, _) = plan;
+    let (prog, argv, envp, _) = exe;
+    let (close_others, _, _, _, _, _) = procs;
+    if close_others {
+        close_unkept(cx, fds)?;
+    }
+    // std starts its children with an empty signal mask (posix_spawnattr_setsigmask / do_exec).
+    cx.sigprocmask(consts::SIG_SETMASK, 0).context("sigprocmask")?;
+    cx.execvp(prog, argv, envp).context("execvp")
+}
+
+/// A non-negative decimal number (the parent wrote it).
+#[aspawn::child]
+fn decimal(cx: &Ctx, s: CStrRef) -> i32 {
+    let _ = cx;
+    let mut v: i32 = 0;
+    let mut i = 0;
+    while let Some(b) = s.get(i) {
+        v = v * 10 + (b - b'0') as i32;
+        i += 1;
+    }
+    v
+}
+
+/// Applies the fd map in order: `dup2(src, dst)`, or clears close-on-exec when `src == dst`.
+#[aspawn::child]
+fn map_fds(cx: &Ctx, fds: Argv) -> Result<(), Failure> {
+    let mut i = 0;
+    while let (Some(s), Some(d)) = (fds.get(i), fds.get(i + 1)) {
+        let src = Fd::from_raw(decimal(cx, s));
+        let dst = Fd::from_raw(decimal(cx, d));
+        if src == dst {
+            cx.set_cloexec(dst, false).context("fcntl(F_SETFD)")?;
+        } else {
+            cx.dup2(src, dst).context("dup2")?;
+        }
+        i += 2;
+    }
+    Ok(())
+}
+
+/// Supplementary groups, then the group id, then the user id.
+#[aspawn::child]
+fn set_ids(
+    cx: &Ctx,
+    ids: (Option<u32>, Option<u32>, Option<Groups>),
+    clear_groups: bool,
+) -> Result<(), Failure> {
+    let (uid, gid, groups) = ids;
+    if let Some(g) = groups {
+        cx.setgroups(&g).context("setgroups")?;
+    } else if clear_groups {
+        // std: a root parent dropping to `uid` without `groups` also drops its supplementary
+        // groups, and ignores a failure.
+        let _ = cx.setgroups(&[]);
+    }
+    if let Some(g) = gid {
+        cx.setresgid(g, g, g).context("setresgid")?;
+    }
+    if let Some(u) = uid {
+        cx.setresuid(u, u, u).context("setresuid")?;
+    }
+    Ok(())
+}
+
+/// Closes every fd from 3 up that is not a `dst` of the map (the report fd is skipped by
+/// `close_range` itself). Falls back to closing one by one up to `RLIMIT_NOFILE` on kernels
+/// without `close_range` (< 5.9).
+#[aspawn::child]
+fn close_unkept(cx: &Ctx, fds: Argv) -> Result<(), Failure> {
+    let mut next: u32 = 3;
+    let mut i = 1;
+    while let Some(d) = fds.get(i) {
+        let dst = decimal(cx, d) as u32;
+        if dst > next {
+            close_between(cx, next, dst - 1)?;
+        }
+        if dst >= next {
+            next = dst + 1;
+        }
+        i += 2;
+    }
+    close_between(cx, next, u32::MAX)
+}
+
+/// `close_range(first, last)`, or a loop of `close` where the kernel lacks it.
+#[aspawn::child]
+fn close_between(cx: &Ctx, first: u32, last: u32) -> Result<(), Failure> {
+    match cx.close_range(first, last, 0) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            if e != aspawn::Errno::NOSYS {
+                return Err(Failure::new(e, "close_range"));
+            }
+            let (soft, _) = cx.prlimit(0, consts::RLIMIT_NOFILE, None).context("getrlimit")?;
+            let end = last.min(soft.min(u32::MAX as u64) as u32);
+            let mut fd = first;
+            while fd <= end && fd < u32::MAX {
+                let _ = cx.close(Fd::from_raw(fd as i32));
+                fd += 1;
+            }
+            Ok(())
+        }
+    }
+}

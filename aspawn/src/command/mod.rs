@@ -1,0 +1,779 @@
+//! [`Command`]: a drop-in for `std::process::Command` on top of the engine.
+//!
+//! The child a `Command` runs is itself an `#[aspawn::child]` function ([`child`]): the same
+//! compile-time checks as any user's child, the same raw system calls. What std does in its
+//! child (or asks `posix_spawn` to do) happens there, in std's order; what the child needs is
+//! built once per spawn in the parent (the environment, the fd map) and deep-copied into a stack
+//! from a [`StackPool`].
+//!
+//! Where this differs from std, on purpose:
+//!
+//! - **The parent does not wait for `execve`** with [`Command::spawn_nowait`] (and, with the
+//!   `tokio` feature, `Command::spawn_async`); [`Command::spawn`] waits, to give std's errors.
+//! - **`child_hook!` instead of `pre_exec`**: the hook is an `#[aspawn::child]` function, so it is
+//!   safe; one hook per command (a later `child_hook!` replaces the earlier).
+//! - **No fork, ever**: every option runs on the same `clone(CLONE_VM)` path. std switches to
+//!   `fork` for `pre_exec`, `uid`, … and glibc's `execvp` there runs a script without `#!` with
+//!   `/bin/sh`; std's default `posix_spawn` path, like ours, fails with `ENOEXEC`
+//!   ("Exec format error") for such a script.
+//! - **Stdio is reusable**: [`Stdio`] is ours, not std's (std's is opaque); an fd given with
+//!   `Stdio::from` stays in the `Command` and serves every spawn.
+//! - **Extras**: `setsid`, `umask`, `rlimit`, `pdeathsig`, `keep_fd`/`fd_map` (which also close
+//!   every other fd), `groups` on stable, and a choice of [`StackPool`].
+
+pub(crate) mod child;
+mod hook;
+mod process;
+mod stdio;
+
+use std::collections::BTreeMap;
+use std::ffi::{OsStr, OsString};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
+use std::process::{ExitStatus, Output};
+
+use crate::arg::{CStrRef, Envp, Place};
+use crate::error::{SpawnError, SpawnErrorKind};
+use crate::pool::StackPool;
+use crate::spawned::Spawned;
+use crate::stack::{Placer, Stack};
+
+pub use hook::__hook;
+#[cfg(feature = "tokio")]
+pub(crate) use process::finish;
+pub use process::{Child, PendingChild};
+pub use stdio::Stdio;
+use stdio::{Kind, Pipes};
+
+/// A process builder with the surface of [`std::process::Command`] (and of its unix
+/// `CommandExt`), spawning through aspawn's engine: `clone(CLONE_VM)` onto a pooled stack, no
+/// `fork`, and — with [`Command::spawn_nowait`] — no wait for the child's `execve`.
+///
+/// ```
+/// use aspawn::Command;
+///
+/// let out = Command::new("sh").args(["-c", "echo $GREETING, $0"]).env("GREETING", "hello").output()?;
+/// assert!(out.status.success());
+/// assert_eq!(out.stdout, b"hello, sh\n");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// Code written for std keeps working: pipes come back as std's [`ChildStdin`],
+/// [`ChildStdout`] and [`ChildStderr`], statuses as [`ExitStatus`], `output()` as
+/// [`std::process::Output`], and failures to spawn as the same [`io::Error`]s (a missing
+/// program is `ErrorKind::NotFound`, a directory or a file without execute permission
+/// `PermissionDenied`, a missing working directory `NotFound`).
+///
+/// [`ChildStdin`]: std::process::ChildStdin
+/// [`ChildStdout`]: std::process::ChildStdout
+/// [`ChildStderr`]: std::process::ChildStderr
+pub struct Command {
+    program: OsString,
+    /// `args[0]` is argv\[0\] (the program, or `arg0`).
+    args: Vec<OsString>,
+    env: EnvChanges,
+    cwd: Option<PathBuf>,
+    stdin: Option<Stdio>,
+    stdout: Option<Stdio>,
+    stderr: Option<Stdio>,
+    uid: Option<u32>,
+    gid: Option<u32>,
+    groups: Option<Vec<u32>>,
+    pgroup: Option<i32>,
+    setsid: bool,
+    umask: Option<u32>,
+    rlimits: [Option<(u64, u64)>; child::RLIMITS],
+    pdeathsig: Option<i32>,
+    /// `child fd -> the parent's fd` (our own duplicate, close-on-exec).
+    fd_map: BTreeMap<i32, OwnedFd>,
+    hook: Option<hook::Hook>,
+    pool: Option<StackPool>,
+    saw_nul: bool,
+    /// A builder step that failed (duplicating an fd): reported by the next spawn.
+    deferred: Option<io::Error>,
+}
+
+#[derive(Default, Debug)]
+struct EnvChanges {
+    clear: bool,
+    saw_path: bool,
+    vars: BTreeMap<OsString, Option<OsString>>,
+}
+
+/// What a stream becomes in one spawn.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Inherit,
+    Null,
+    Pipe,
+    Fd,
+    Parent(i32),
+}
+
+/// What a spawn connects a stream to when the `Command` does not say.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Default_ {
+    Inherit,
+    Null,
+    Piped,
+}
+
+fn has_nul(s: &OsStr) -> bool {
+    s.as_bytes().contains(&0)
+}
+
+impl Command {
+    /// A command for `program`, with no arguments, the parent's environment, working directory
+    /// and standard streams. A `program` without `/` is searched in `PATH` — the `PATH` the
+    /// child will have, as with std.
+    pub fn new<S: AsRef<OsStr>>(program: S) -> Command {
+        let program = program.as_ref().to_owned();
+        let saw_nul = has_nul(&program);
+        Command {
+            args: vec![program.clone()],
+            program,
+            env: EnvChanges::default(),
+            cwd: None,
+            stdin: None,
+            stdout: None,
+            stderr: None,
+            uid: None,
+            gid: None,
+            groups: None,
+            pgroup: None,
+            setsid: false,
+            umask: None,
+            rlimits: [None; child::RLIMITS],
+            pdeathsig: None,
+            fd_map: BTreeMap::new(),
+            hook: None,
+            pool: None,
+            saw_nul,
+            deferred: None,
+        }
+    }
+
+    /// Adds an argument.
+    pub fn arg<S: AsRef<OsStr>>(&mut self, arg: S) -> &mut Command {
+        let arg = arg.as_ref().to_owned();
+        self.saw_nul |= has_nul(&arg);
+        self.args.push(arg);
+        self
+    }
+
+    /// Adds arguments.
+    pub fn args<I, S>(&mut self, args: I) -> &mut Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        for a in args {
+            self.arg(a);
+        }
+        self
+    }
+
+    /// Sets (or replaces) an environment variable of the child.
+    pub fn env<K: AsRef<OsStr>, V: AsRef<OsStr>>(&mut self, key: K, val: V) -> &mut Command {
+        let (k, v) = (key.as_ref().to_owned(), val.as_ref().to_owned());
+        self.saw_nul |= has_nul(&k) || has_nul(&v);
+        self.env.saw_path |= k == "PATH";
+        self.env.vars.insert(k, Some(v));
+        self
+    }
+
+    /// Sets several environment variables.
+    pub fn envs<I, K, V>(&mut self, vars: I) -> &mut Command
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<OsStr>,
+        V: AsRef<OsStr>,
+    {
+        for (k, v) in vars {
+            self.env(k, v);
+        }
+        self
+    }
+
+    /// Removes a variable from the child's environment.
+    pub fn env_remove<K: AsRef<OsStr>>(&mut self, key: K) -> &mut Command {
+        let k = key.as_ref().to_owned();
+        self.saw_nul |= has_nul(&k);
+        self.env.saw_path |= k == "PATH";
+        if self.env.clear {
+            self.env.vars.remove(&k);
+        } else {
+            self.env.vars.insert(k, None);
+        }
+        self
+    }
+
+    /// Starts the child with an empty environment (plus what [`Command::env`] sets afterwards).
+    pub fn env_clear(&mut self) -> &mut Command {
+        self.env.clear = true;
+        self.env.vars.clear();
+        self
+    }
+
+    /// The child's working directory. A relative `program` path is then relative to it, as
+    /// with std.
+    pub fn current_dir<P: AsRef<Path>>(&mut self, dir: P) -> &mut Command {
+        let dir = dir.as_ref().to_owned();
+        self.saw_nul |= has_nul(dir.as_os_str());
+        self.cwd = Some(dir);
+        self
+    }
+
+    /// The child's standard input.
+    pub fn stdin<T: Into<Stdio>>(&mut self, cfg: T) -> &mut Command {
+        self.stdin = Some(cfg.into());
+        self
+    }
+
+    /// The child's standard output.
+    pub fn stdout<T: Into<Stdio>>(&mut self, cfg: T) -> &mut Command {
+        self.stdout = Some(cfg.into());
+        self
+    }
+
+    /// The child's standard error.
+    pub fn stderr<T: Into<Stdio>>(&mut self, cfg: T) -> &mut Command {
+        self.stderr = Some(cfg.into());
+        self
+    }
+
+    // --- CommandExt ------------------------------------------------------------------------
+
+    /// The child's user id (`setresuid`, after `setgroups` and `setresgid`). A parent running
+    /// as root that sets `uid` without [`Command::groups`] also clears the supplementary
+    /// groups, as std does.
+    pub fn uid(&mut self, id: u32) -> &mut Command {
+        self.uid = Some(id);
+        self
+    }
+
+    /// The child's group id (`setresgid`).
+    pub fn gid(&mut self, id: u32) -> &mut Command {
+        self.gid = Some(id);
+        self
+    }
+
+    /// The child's supplementary groups (`setgroups`, first of the three).
+    pub fn groups(&mut self, groups: &[u32]) -> &mut Command {
+        self.groups = Some(groups.to_vec());
+        self
+    }
+
+    /// Moves the child into process group `pgroup` (0: a new group led by the child).
+    pub fn process_group(&mut self, pgroup: i32) -> &mut Command {
+        self.pgroup = Some(pgroup);
+        self
+    }
+
+    /// Sets argv\[0\] (the program is still `program`).
+    pub fn arg0<S: AsRef<OsStr>>(&mut self, arg: S) -> &mut Command {
+        let a = arg.as_ref().to_owned();
+        self.saw_nul |= has_nul(&a);
+        self.args[0] = a;
+        self
+    }
+
+    /// Replaces the current process with the command, as `CommandExt::exec`: every option is
+    /// applied to *this* process (by the same child function, run here), then `execvp`. Returns
+    /// only on failure; the process may then be left with some options applied.
+    pub fn exec(&mut self) -> io::Error {
+        let prepared = match self.prepare([Default_::Inherit; 3]) {
+            Ok(p) => p,
+            Err(e) => return e,
+        };
+        let stack = match self.stack_for(&prepared) {
+            Ok(s) => s,
+            Err(e) => return e,
+        };
+        match &self.hook {
+            None => hook::run_here::<child::command_child>(stack, |p| {
+                child::command_child::__aspawn_place(p, &prepared)
+            }),
+            Some(h) => (h.exec)(stack, &prepared),
+        }
+    }
+
+    // --- aspawn's own -----------------------------------------------------------------------
+
+    /// Starts a new session in the child (`setsid`, after the process group).
+    pub fn setsid(&mut self, on: bool) -> &mut Command {
+        self.setsid = on;
+        self
+    }
+
+    /// The child's file mode creation mask (`umask`).
+    pub fn umask(&mut self, mask: u32) -> &mut Command {
+        self.umask = Some(mask);
+        self
+    }
+
+    /// Sets a resource limit of the child (`setrlimit`; `aspawn::consts::RLIMIT_*`, and
+    /// `RLIM_INFINITY` for no limit). A resource out of range fails the spawn with `EINVAL`.
+    ///
+    /// ```
+    /// use aspawn::{Command, consts::RLIMIT_NOFILE};
+    ///
+    /// let out = Command::new("sh").args(["-c", "ulimit -n"]).rlimit(RLIMIT_NOFILE, 64, 64).output()?;
+    /// assert_eq!(out.stdout, b"64\n");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn rlimit(&mut self, resource: u32, soft: u64, hard: u64) -> &mut Command {
+        match self.rlimits.get_mut(resource as usize) {
+            Some(slot) => *slot = Some((soft, hard)),
+            None => {
+                self.deferred =
+                    Some(io::Error::from_raw_os_error(crate::Errno::INVAL.raw_os_error()))
+            }
+        }
+        self
+    }
+
+    /// Asks for signal `sig` when the thread that spawns the child dies
+    /// (`prctl(PR_SET_PDEATHSIG)`; Linux ties it to the *thread*). If the parent is already gone
+    /// when the child sets it, the child signals itself.
+    pub fn pdeathsig(&mut self, sig: i32) -> &mut Command {
+        self.pdeathsig = Some(sig);
+        self
+    }
+
+    /// Keeps `fd` open in the child under the same number. Once any `keep_fd` or `fd_map` is
+    /// given, the child closes every other fd above 2 before `execve`.
+    ///
+    /// The `Command` keeps its own duplicate, so `fd` may be closed after this call.
+    pub fn keep_fd<F: AsFd>(&mut self, fd: F) -> &mut Command {
+        let n = fd.as_fd().as_raw_fd();
+        self.fd_map(fd, n)
+    }
+
+    /// Makes the parent's `parent_fd` the child's `child_fd`. Once any `keep_fd` or `fd_map` is
+    /// given, the child closes every other fd above 2 before `execve`. A `child_fd` of 0, 1 or
+    /// 2 overrides [`Command::stdin`]/`stdout`/`stderr`.
+    ///
+    /// ```
+    /// use aspawn::Command;
+    /// use std::io::Read;
+    ///
+    /// let (mut r, w) = std::io::pipe()?;
+    /// let mut child = Command::new("sh").args(["-c", "echo to-fd-5 >&5"]).fd_map(&w, 5).spawn()?;
+    /// drop(w);
+    /// child.wait()?;
+    /// let mut s = String::new();
+    /// r.read_to_string(&mut s)?;
+    /// assert_eq!(s, "to-fd-5\n");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn fd_map<F: AsFd>(&mut self, parent_fd: F, child_fd: i32) -> &mut Command {
+        if child_fd < 0 {
+            self.deferred = Some(io::Error::from_raw_os_error(crate::Errno::BADF.raw_os_error()));
+            return self;
+        }
+        match parent_fd.as_fd().try_clone_to_owned() {
+            Ok(fd) => {
+                self.fd_map.insert(child_fd, fd);
+            }
+            Err(e) => self.deferred = Some(e),
+        }
+        self
+    }
+
+    /// Spawns with the stacks of `pool` instead of the process-wide [`StackPool::global`].
+    pub fn stack_pool(&mut self, pool: &StackPool) -> &mut Command {
+        self.pool = Some(pool.clone());
+        self
+    }
+
+    /// Sets the hook (used by [`child_hook!`](crate::child_hook)).
+    #[doc(hidden)]
+    pub fn __set_hook<S, E>(&mut self, spawn: S, exec: E) -> &mut Command
+    where
+        S: Fn(Stack, &__hook::Prepared<'_>) -> Result<Spawned, SpawnError> + Send + Sync + 'static,
+        E: Fn(Stack, &__hook::Prepared<'_>) -> io::Error + Send + Sync + 'static,
+    {
+        self.hook = Some(hook::Hook { spawn: Box::new(spawn), exec: Box::new(exec) });
+        self
+    }
+
+    // --- getters ----------------------------------------------------------------------------
+
+    /// The program, as given to [`Command::new`].
+    pub fn get_program(&self) -> &OsStr {
+        &self.program
+    }
+
+    /// The arguments (argv\[0\] not included).
+    pub fn get_args(&self) -> CommandArgs<'_> {
+        CommandArgs { inner: self.args[1..].iter() }
+    }
+
+    /// The environment changes: `(key, Some(value))` set, `(key, None)` removed, in key order.
+    pub fn get_envs(&self) -> CommandEnvs<'_> {
+        CommandEnvs { inner: self.env.vars.iter() }
+    }
+
+    /// The working directory, if set.
+    pub fn get_current_dir(&self) -> Option<&Path> {
+        self.cwd.as_deref()
+    }
+
+    // --- spawning ---------------------------------------------------------------------------
+
+    /// Spawns the child and returns once it has exec'd, with std's errors: a program that is
+    /// missing, not executable, a bad working directory … come back as the `io::Error` std
+    /// gives. Streams not set are inherited.
+    pub fn spawn(&mut self) -> io::Result<Child> {
+        self.spawn_nowait()?.wait_released()
+    }
+
+    /// Spawns the child and returns at once, before it has exec'd: the parent never waits for
+    /// `execve`. [`PendingChild::wait_released`] gives the [`Child`] (or the error `spawn`
+    /// would have given).
+    ///
+    /// ```
+    /// let pending = aspawn::Command::new("true").spawn_nowait()?;
+    /// let pid = pending.id();                       // known at once
+    /// let mut child = pending.wait_released()?;     // exec'd (or its error)
+    /// assert_eq!(child.id(), pid);
+    /// assert!(child.wait()?.success());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn spawn_nowait(&mut self) -> io::Result<PendingChild> {
+        self.spawn_with([Default_::Inherit; 3])
+    }
+
+    /// Runs the command (streams inherited) and waits for its exit status.
+    pub fn status(&mut self) -> io::Result<ExitStatus> {
+        let mut child = self.spawn_with([Default_::Inherit; 3])?.wait_released()?;
+        drop(child.stdin.take());
+        child.wait()
+    }
+
+    /// Runs the command and collects its output: stdout and stderr are piped and stdin is
+    /// `/dev/null` unless set.
+    pub fn output(&mut self) -> io::Result<Output> {
+        let pending = self.spawn_with([Default_::Null, Default_::Piped, Default_::Piped])?;
+        pending.wait_released()?.wait_with_output()
+    }
+
+    /// `spawn_nowait` with `output`'s defaults (stdin null, stdout and stderr piped).
+    #[cfg(feature = "tokio")]
+    pub(crate) fn spawn_nowait_output(&mut self) -> io::Result<PendingChild> {
+        self.spawn_with([Default_::Null, Default_::Piped, Default_::Piped])
+    }
+
+    fn spawn_with(&mut self, defaults: [Default_; 3]) -> io::Result<PendingChild> {
+        let prepared = self.prepare(defaults)?;
+        let stack = self.stack_for(&prepared)?;
+        let spawned = match self.spawn_on(stack, &prepared) {
+            Err(e) => match e.kind() {
+                // The pool's stacks are too small for this environment and argument list.
+                SpawnErrorKind::StackTooSmall { needed, .. } => {
+                    let bigger = Stack::with_size(needed.saturating_mul(2))?;
+                    self.spawn_on(bigger, &prepared)?
+                }
+                _ => return Err(e.into()),
+            },
+            Ok(s) => s,
+        };
+        Ok(PendingChild::new(spawned, prepared.pipes))
+    }
+
+    fn spawn_on(&self, stack: Stack, prepared: &Prepared<'_>) -> Result<Spawned, SpawnError> {
+        match &self.hook {
+            None => crate::spawn!(stack, child::command_child, (prepared)),
+            Some(h) => (h.spawn)(stack, prepared),
+        }
+    }
+
+    /// A stack from the pool, or a bigger one when the arguments clearly need it.
+    fn stack_for(&self, prepared: &Prepared<'_>) -> io::Result<Stack> {
+        let pool = self.pool.as_ref().unwrap_or_else(|| StackPool::global());
+        let need = prepared.estimate() + crate::stack::MIN_CHILD_STACK + 16 * 1024;
+        if need > pool.stack_size() { Stack::with_size(need) } else { pool.get() }
+    }
+
+    /// Everything the parent does before the clone: checks, pipes, the fd map, the environment.
+    fn prepare(&self, defaults: [Default_; 3]) -> io::Result<Prepared<'_>> {
+        if self.saw_nul {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "nul byte found in provided data",
+            ));
+        }
+        if let Some(e) = &self.deferred {
+            return Err(match e.raw_os_error() {
+                Some(n) => io::Error::from_raw_os_error(n),
+                None => io::Error::new(e.kind(), e.to_string()),
+            });
+        }
+        let mut pipes = Pipes::default();
+        // Pass 1: what each standard stream becomes; the child's ends of new pipes.
+        let mut ends: [Option<OwnedFd>; 3] = [None, None, None];
+        let mut want: [Want; 3] = [Want::Inherit; 3];
+        let configs = [&self.stdin, &self.stdout, &self.stderr];
+        for (n, (cfg, default)) in configs.into_iter().zip(defaults).enumerate() {
+            let kind = match (cfg.as_ref().map(|s| &s.0), default) {
+                (Some(Kind::Inherit), _) | (None, Default_::Inherit) => Want::Inherit,
+                (Some(Kind::Null), _) | (None, Default_::Null) => Want::Null,
+                (Some(Kind::Piped), _) | (None, Default_::Piped) => {
+                    let (r, w) = io::pipe()?;
+                    let (mine, theirs): (OwnedFd, OwnedFd) =
+                        if n == 0 { (w.into(), r.into()) } else { (r.into(), w.into()) };
+                    match n {
+                        0 => pipes.stdin = Some(mine.into()),
+                        1 => pipes.stdout = Some(mine.into()),
+                        _ => pipes.stderr = Some(mine.into()),
+                    }
+                    ends[n] = Some(theirs);
+                    Want::Pipe
+                }
+                (Some(Kind::Fd(_)), _) => Want::Fd,
+                (Some(Kind::Parent(p)), _) => Want::Parent(*p),
+            };
+            want[n] = kind;
+        }
+        let null: Option<OwnedFd> = if want.contains(&Want::Null) {
+            Some(std::fs::File::options().read(true).write(true).open("/dev/null")?.into())
+        } else {
+            None
+        };
+        // Pass 2: the map `child fd -> parent fd`, in child-fd order.
+        let mut map: BTreeMap<i32, BorrowedFd<'_>> = BTreeMap::new();
+        for (n, w) in want.iter().enumerate() {
+            let src = match w {
+                Want::Inherit => continue,
+                Want::Null => null.as_ref().map(|f| f.as_fd()),
+                Want::Pipe => ends[n].as_ref().map(|f| f.as_fd()),
+                Want::Fd => {
+                    [&self.stdin, &self.stdout, &self.stderr][n].as_ref().and_then(|s| match &s.0 {
+                        Kind::Fd(f) => Some(f.as_fd()),
+                        _ => None,
+                    })
+                }
+                Want::Parent(1) => Some(io::stdout_fd()),
+                Want::Parent(_) => Some(io::stderr_fd()),
+            };
+            if let Some(src) = src {
+                map.insert(n as i32, src);
+            }
+        }
+        for (&dst, src) in &self.fd_map {
+            map.insert(dst, src.as_fd());
+        }
+        // Make the map safe to apply in order, in the child, with `dup2` alone.
+        let max_dst = map.keys().next_back().copied().unwrap_or(2).max(2);
+        let mut held: Vec<OwnedFd> = Vec::new();
+        let mut fds: Vec<String> = Vec::with_capacity(map.len() * 2);
+        let mut done: Vec<i32> = Vec::with_capacity(map.len());
+        for (&dst, &src_fd) in &map {
+            let mut src = src_fd.as_raw_fd();
+            if done.contains(&src) {
+                // An earlier `dup2` replaces this source in the child: use a copy above them all.
+                let moved = rustix::io::fcntl_dupfd_cloexec(src_fd, max_dst + 1)?;
+                src = moved.as_raw_fd();
+                held.push(moved);
+            } else if dst > 2 && src != dst {
+                // Hold `dst` in the parent across the clone, so the engine's report pipe cannot
+                // take that number (the child may not `dup2` over the report fd).
+                let dup = rustix::io::fcntl_dupfd_cloexec(src_fd, dst)?;
+                if dup.as_raw_fd() == dst {
+                    src = dst;
+                    held.push(dup);
+                }
+            }
+            done.push(dst);
+            fds.push(src.to_string());
+            fds.push(dst.to_string());
+        }
+        drop(map);
+        held.extend(ends.into_iter().flatten());
+        held.extend(null);
+        let env = self.env_for_child();
+        let clear_groups =
+            self.uid.is_some() && self.groups.is_none() && rustix::process::getuid().is_root();
+        Ok(Prepared { cmd: self, env, fds, clear_groups, pipes, _held: held })
+    }
+
+    /// `None`: the parent's environment as is; otherwise `KEY=VALUE` entries in key order, as
+    /// std builds them.
+    fn env_for_child(&self) -> Option<Vec<OsString>> {
+        if !self.env.clear && self.env.vars.is_empty() {
+            return None;
+        }
+        let mut all: BTreeMap<OsString, OsString> =
+            if self.env.clear { BTreeMap::new() } else { std::env::vars_os().collect() };
+        for (k, v) in &self.env.vars {
+            match v {
+                Some(v) => {
+                    all.insert(k.clone(), v.clone());
+                }
+                None => {
+                    all.remove(k);
+                }
+            }
+        }
+        Some(
+            all.into_iter()
+                .map(|(k, v)| {
+                    let mut e = k.into_vec();
+                    e.push(b'=');
+                    e.extend_from_slice(v.as_bytes());
+                    OsString::from_vec(e)
+                })
+                .collect(),
+        )
+    }
+}
+
+mod io {
+    //! `std::io` plus the parent's stdout/stderr as `BorrowedFd<'static>`.
+    pub(super) use std::io::*;
+    use std::os::fd::BorrowedFd;
+
+    pub(super) fn stdout_fd() -> BorrowedFd<'static> {
+        static OUT: std::sync::LazyLock<std::io::Stdout> =
+            std::sync::LazyLock::new(std::io::stdout);
+        std::os::fd::AsFd::as_fd(&*OUT)
+    }
+
+    pub(super) fn stderr_fd() -> BorrowedFd<'static> {
+        static ERR: std::sync::LazyLock<std::io::Stderr> =
+            std::sync::LazyLock::new(std::io::stderr);
+        std::os::fd::AsFd::as_fd(&*ERR)
+    }
+}
+
+/// One spawn's parent-side state: what the child fn's [`child::Plan`] is placed from.
+#[doc(hidden)]
+pub struct Prepared<'a> {
+    cmd: &'a Command,
+    env: Option<Vec<OsString>>,
+    fds: Vec<String>,
+    clear_groups: bool,
+    pipes: Pipes,
+    /// Parent fds the child maps (pipe ends, `/dev/null`, moved copies): open until the clone.
+    _held: Vec<OwnedFd>,
+}
+
+impl Prepared<'_> {
+    /// Bytes the placed plan takes, roughly (strings, pointer arrays, alignment).
+    fn estimate(&self) -> usize {
+        let strs = |it: &mut dyn Iterator<Item = usize>| -> usize {
+            let mut n = 0;
+            for len in it {
+                n += len + 1 + 8;
+            }
+            n + 16
+        };
+        let env = match &self.env {
+            Some(v) => strs(&mut v.iter().map(|s| s.len())),
+            None => strs(&mut std::env::vars_os().map(|(k, v)| k.len() + v.len() + 1)),
+        };
+        strs(&mut self.cmd.args.iter().map(|a| a.len()))
+            + env
+            + strs(&mut self.fds.iter().map(|s| s.len()))
+            + self.cmd.program.len()
+            + self.cmd.cwd.as_ref().map_or(0, |c| c.as_os_str().len() + 1)
+            + self.cmd.groups.as_ref().map_or(0, |g| g.len() * 4)
+            + 1024
+    }
+}
+
+impl Place<child::Plan> for &Prepared<'_> {
+    fn place(self, p: &mut Placer<'_>) -> Result<child::Plan, SpawnError> {
+        let cmd = self.cmd;
+        let prog: CStrRef = Place::place(cmd.program.as_os_str(), p)?;
+        let argv = Place::place(&cmd.args, p)?;
+        let envp: Envp = match &self.env {
+            Some(v) => Place::place(v, p)?,
+            None => Place::place(Envp::inherit(), p)?,
+        };
+        let cwd: Option<CStrRef> = match &cmd.cwd {
+            Some(c) => Some(Place::place(c.as_path(), p)?),
+            None => None,
+        };
+        let fds = Place::place(&self.fds, p)?;
+        let groups = match &cmd.groups {
+            Some(g) => Some(Place::place(g, p)?),
+            None => None,
+        };
+        let parent = std::process::id() as i32;
+        Ok((
+            (prog, argv, envp, cwd),
+            fds,
+            (
+                !cmd.fd_map.is_empty(),
+                cmd.setsid,
+                cmd.pgroup,
+                cmd.umask,
+                cmd.pdeathsig.map(|s| (s, parent)),
+                self.clear_groups,
+            ),
+            (cmd.uid, cmd.gid, groups),
+            cmd.rlimits,
+        ))
+    }
+}
+
+/// The arguments of a [`Command`] ([`Command::get_args`]).
+#[derive(Debug)]
+pub struct CommandArgs<'a> {
+    inner: std::slice::Iter<'a, OsString>,
+}
+
+impl<'a> Iterator for CommandArgs<'a> {
+    type Item = &'a OsStr;
+    fn next(&mut self) -> Option<&'a OsStr> {
+        self.inner.next().map(|s| s.as_os_str())
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl ExactSizeIterator for CommandArgs<'_> {}
+
+/// The environment changes of a [`Command`] ([`Command::get_envs`]).
+#[derive(Debug)]
+pub struct CommandEnvs<'a> {
+    inner: std::collections::btree_map::Iter<'a, OsString, Option<OsString>>,
+}
+
+impl<'a> Iterator for CommandEnvs<'a> {
+    type Item = (&'a OsStr, Option<&'a OsStr>);
+    fn next(&mut self) -> Option<Self::Item> {
+        self.inner.next().map(|(k, v)| (k.as_os_str(), v.as_deref()))
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl ExactSizeIterator for CommandEnvs<'_> {}
+
+impl std::fmt::Debug for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(dir) = &self.cwd {
+            write!(f, "cd {dir:?} && ")?;
+        }
+        for (k, v) in &self.env.vars {
+            match v {
+                Some(v) => write!(f, "{}={v:?} ", k.to_string_lossy())?,
+                None => write!(f, "-u {} ", k.to_string_lossy())?,
+            }
+        }
+        if self.args[0] != self.program {
+            write!(f, "[{:?}] ", self.program)?;
+        }
+        write!(f, "{:?}", self.args[0])?;
+        for a in &self.args[1..] {
+            write!(f, " {a:?}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,112 @@
+//! [`Stdio`]: what a child's standard input, output or error is connected to.
+
+use std::fs::File;
+use std::io;
+use std::os::fd::OwnedFd;
+use std::process::{ChildStderr, ChildStdin, ChildStdout};
+
+/// Describes what to do with a standard stream of a child process, as
+/// [`std::process::Stdio`] does: [`Stdio::inherit`], [`Stdio::piped`], [`Stdio::null`], or any
+/// open file descriptor (`Stdio::from(file)`, `Stdio::from(child_stdout)`, `Stdio::from(owned_fd)`).
+///
+/// Unlike std's, this `Stdio` is not consumed by a spawn: a `Command` can be spawned again with
+/// the same configuration (an fd given with `From` stays open in the `Command` and is connected
+/// to every child).
+///
+/// ```
+/// use aspawn::{Command, Stdio};
+///
+/// let out = Command::new("echo").arg("piped").stdout(Stdio::piped()).output()?;
+/// assert_eq!(out.stdout, b"piped\n");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Stdio(pub(crate) Kind);
+
+#[derive(Debug)]
+pub(crate) enum Kind {
+    Inherit,
+    Null,
+    Piped,
+    Fd(OwnedFd),
+    /// The parent's own stdout (1) or stderr (2) (`Stdio::from(io::stdout())`), never closed.
+    Parent(i32),
+}
+
+impl Stdio {
+    /// A new pipe: the parent's end comes back in the `Child` (`child.stdout`, …).
+    pub fn piped() -> Stdio {
+        Stdio(Kind::Piped)
+    }
+
+    /// The child uses the parent's stream (the default for `spawn` and `status`).
+    pub fn inherit() -> Stdio {
+        Stdio(Kind::Inherit)
+    }
+
+    /// `/dev/null` (the default for `output`'s stdin).
+    pub fn null() -> Stdio {
+        Stdio(Kind::Null)
+    }
+
+    /// Whether this is [`Stdio::piped`].
+    pub fn makes_pipe(&self) -> bool {
+        matches!(self.0, Kind::Piped)
+    }
+}
+
+impl From<OwnedFd> for Stdio {
+    /// The child uses this fd.
+    fn from(fd: OwnedFd) -> Stdio {
+        Stdio(Kind::Fd(fd))
+    }
+}
+
+impl From<File> for Stdio {
+    /// The child uses this file.
+    fn from(f: File) -> Stdio {
+        Stdio(Kind::Fd(f.into()))
+    }
+}
+
+macro_rules! from_into_owned_fd {
+    ($($t:ty => $doc:literal),* $(,)?) => {$(
+        impl From<$t> for Stdio {
+            #[doc = $doc]
+            fn from(x: $t) -> Stdio {
+                Stdio(Kind::Fd(OwnedFd::from(x)))
+            }
+        }
+    )*};
+}
+from_into_owned_fd! {
+    ChildStdin => "Another child's stdin pipe becomes this child's stream.",
+    ChildStdout => "Another child's stdout pipe becomes this child's stream (a pipeline).",
+    ChildStderr => "Another child's stderr pipe becomes this child's stream.",
+    io::PipeReader => "The read end of an anonymous pipe.",
+    io::PipeWriter => "The write end of an anonymous pipe.",
+}
+
+impl From<io::Stdout> for Stdio {
+    /// The parent's standard output (fd 1), whatever the child's number for it.
+    fn from(s: io::Stdout) -> Stdio {
+        let _ = s;
+        Stdio(Kind::Parent(1))
+    }
+}
+
+impl From<io::Stderr> for Stdio {
+    /// The parent's standard error (fd 2).
+    fn from(s: io::Stderr) -> Stdio {
+        let _ = s;
+        Stdio(Kind::Parent(2))
+    }
+}
+
+/// The parent-side ends of the pipes a spawn made.
+#[derive(Default)]
+pub(crate) struct Pipes {
+    pub(crate) stdin: Option<ChildStdin>,
+    pub(crate) stdout: Option<ChildStdout>,
+    pub(crate) stderr: Option<ChildStderr>,
+}

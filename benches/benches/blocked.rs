@@ -1,0 +1,62 @@
+//! Parent-blocked time per spawn of `/bin/true`: only the call that holds the caller is
+//! timed; each child is waited for and reaped outside the measured region, before the next
+//! spawn. Run twice: with the benchmark's own small heap (`parent_blocked`) and with a
+//! 1 GiB resident parent (`parent_blocked_1GiB`), where fork must copy 262,144 page-table
+//! entries and everything built on `CLONE_VM` should not notice.
+
+use std::time::Duration;
+
+use aspawn_benches::ours::{AspawnFresh, AspawnReuse, AspawnReuseNoEnv};
+use aspawn_benches::peers::{Floor, ForkExec, PosixSpawn, StdCommand, VforkExec};
+use aspawn_benches::{Ballast, Spawner, Target, ballast::GIB, time_blocked};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, SamplingMode, criterion_group, criterion_main};
+
+fn bench<S: Spawner>(g: &mut BenchmarkGroup<'_, WallTime>, id: &str, mut spawner: S) {
+    g.bench_function(id, |b| b.iter_custom(|iters| time_blocked(&mut spawner, iters)));
+}
+
+/// Every method, side by side. With `big_parent`, fork costs tens of milliseconds per spawn
+/// and gets a small flat sample; the empty-environment variant of aspawn is left out there.
+fn methods(g: &mut BenchmarkGroup<'_, WallTime>, big_parent: bool) {
+    g.sample_size(100)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(4));
+    bench(g, "floor_clone_vm", Floor::new());
+    bench(g, "aspawn_reuse", AspawnReuse::new());
+    bench(g, "aspawn_fresh", AspawnFresh);
+    if !big_parent {
+        bench(g, "aspawn_reuse_empty_env", AspawnReuseNoEnv::new());
+    }
+    bench(g, "vfork_exec", VforkExec(Target::bin_true()));
+    bench(g, "posix_spawn", PosixSpawn(Target::bin_true()));
+    bench(g, "std_command", StdCommand::bin_true());
+    if big_parent {
+        g.sampling_mode(SamplingMode::Flat)
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(300))
+            .measurement_time(Duration::from_secs(1));
+    }
+    bench(g, "fork_exec", ForkExec(Target::bin_true()));
+}
+
+fn parent_blocked(c: &mut Criterion) {
+    let mut g = c.benchmark_group("parent_blocked");
+    methods(&mut g, false);
+    g.finish();
+}
+
+fn parent_blocked_1gib(c: &mut Criterion) {
+    let ballast = Ballast::new(GIB);
+    let mut g = c.benchmark_group("parent_blocked_1GiB");
+    methods(&mut g, true);
+    g.finish();
+    drop(ballast);
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = parent_blocked, parent_blocked_1gib
+}
+criterion_main!(benches);

@@ -1,0 +1,82 @@
+//! aarch64: `svc #0` takes the number in `x8`, arguments in `x0..x5`, returns in `x0`.
+//! aarch64 has no `vfork` syscall: `clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, …)` is it.
+//! (Not exercised on this project's x86_64 machines.)
+
+use std::arch::asm;
+use std::ffi::c_char;
+
+/// `clone(flags, stack_top, NULL, NULL, NULL)`; the child calls `exit(0)` at once without
+/// touching memory. Returns the child's pid or `-errno`.
+///
+/// # Safety
+///
+/// `stack_top` must be the top of a writable mapping that outlives the child.
+pub(crate) unsafe fn clone_vm_exit(flags: u64, stack_top: *mut u8) -> isize {
+    let ret: isize;
+    // SAFETY: the child half only loads registers and calls exit.
+    unsafe {
+        asm!(
+            "svc #0",                // clone(x0 = flags, x1 = stack, x2 = ptid, x3 = tls, x4 = ctid)
+            "cbnz x0, 2f",           // parent: done
+            "mov x8, {exit}",        // child: exit(0)
+            "mov x0, xzr",
+            "svc #0",
+            "brk #0x1",
+            "2:",
+            exit = const libc::SYS_exit,
+            inlateout("x0") flags as isize => ret,
+            in("x1") stack_top,
+            in("x2") 0usize,
+            in("x3") 0usize,
+            in("x4") 0usize,
+            in("x8") libc::SYS_clone,
+            options(nostack),
+        );
+    }
+    ret
+}
+
+/// `clone(CLONE_VM | CLONE_VFORK | SIGCHLD)` on the caller's stack; the child calls
+/// `execve(path, argv, envp)` and, if that fails, `exit(127)`. Returns the pid or `-errno`.
+///
+/// # Safety
+///
+/// `path`, `argv` and `envp` must be valid for `execve` until this returns.
+pub(crate) unsafe fn vfork_execve(
+    path: *const c_char,
+    argv: *const *const c_char,
+    envp: *const *const c_char,
+) -> isize {
+    let ret: isize;
+    let flags = (libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD) as isize;
+    // SAFETY: x9..x11 survive the syscall; the child moves them into x0..x2 and uses no memory.
+    unsafe {
+        asm!(
+            "svc #0",                // clone(flags, sp = 0: share the caller's, …)
+            "cbnz x0, 2f",           // parent: done (the child has exec'd)
+            "mov x0, x9",            // child: execve(path, argv, envp)
+            "mov x1, x10",
+            "mov x2, x11",
+            "mov x8, {execve}",
+            "svc #0",
+            "mov x8, {exit}",        // execve failed: exit(127)
+            "mov x0, #127",
+            "svc #0",
+            "brk #0x1",
+            "2:",
+            execve = const libc::SYS_execve,
+            exit = const libc::SYS_exit,
+            inlateout("x0") flags => ret,
+            in("x1") 0usize,
+            in("x2") 0usize,
+            in("x3") 0usize,
+            in("x4") 0usize,
+            in("x8") libc::SYS_clone,
+            in("x9") path,
+            in("x10") argv,
+            in("x11") envp,
+            options(nostack),
+        );
+    }
+    ret
+}

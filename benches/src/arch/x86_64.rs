@@ -1,0 +1,83 @@
+//! x86_64: `syscall` takes the number in `rax`, arguments in `rdi rsi rdx r10 r8 r9`, and
+//! clobbers `rcx` and `r11`.
+
+use std::arch::asm;
+use std::ffi::c_char;
+
+/// `clone(flags, stack_top, NULL, NULL, 0)`; the child calls `exit(0)` at once without
+/// touching memory. Returns the child's pid or `-errno`.
+///
+/// # Safety
+///
+/// `stack_top` must be the top of a writable mapping that outlives the child (the child
+/// never writes to it, but the kernel installs it as the child's stack pointer).
+pub(crate) unsafe fn clone_vm_exit(flags: u64, stack_top: *mut u8) -> isize {
+    let ret: isize;
+    // SAFETY: the child half (after `test`/`jnz` falls through with rax == 0) only loads
+    // registers and calls exit, so it never touches the shared memory or stack.
+    unsafe {
+        asm!(
+            "syscall",               // clone(rdi = flags, rsi = stack, rdx = ptid, r10 = ctid, r8 = tls)
+            "test rax, rax",         // 0 in the child, the pid (or -errno) in the parent
+            "jnz 2f",                // parent: done
+            "mov eax, {exit}",       // child: exit(0) …
+            "xor edi, edi",
+            "syscall",
+            "ud2",                   // … which does not return
+            "2:",
+            exit = const libc::SYS_exit,
+            inlateout("rax") libc::SYS_clone as isize => ret,
+            in("rdi") flags,
+            in("rsi") stack_top,
+            in("rdx") 0usize,
+            in("r10") 0usize,
+            in("r8") 0usize,
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack),
+        );
+    }
+    ret
+}
+
+/// `vfork()`; the child calls `execve(path, argv, envp)` and, if that fails, `exit(127)`.
+/// The parent resumes once the child has exec'd or exited. Returns the child's pid or
+/// `-errno`.
+///
+/// # Safety
+///
+/// `path`, `argv` and `envp` must be valid for `execve` until this returns.
+pub(crate) unsafe fn vfork_execve(
+    path: *const c_char,
+    argv: *const *const c_char,
+    envp: *const *const c_char,
+) -> isize {
+    let ret: isize;
+    // SAFETY: vfork ignores its arguments; `rdi rsi rdx` survive the syscall in both tasks,
+    // so the child finds execve's arguments in place and uses no memory or stack of its own.
+    // The parent is suspended by the kernel until the child has exec'd or exited.
+    unsafe {
+        asm!(
+            "syscall",               // vfork()
+            "test rax, rax",         // 0 in the child
+            "jnz 2f",                // parent: done (the child has exec'd)
+            "mov eax, {execve}",     // child: execve(rdi = path, rsi = argv, rdx = envp)
+            "syscall",
+            "mov eax, {exit}",       // execve failed: exit(127)
+            "mov edi, 127",
+            "syscall",
+            "ud2",
+            "2:",
+            execve = const libc::SYS_execve,
+            exit = const libc::SYS_exit,
+            inlateout("rax") libc::SYS_vfork as isize => ret,
+            in("rdi") path,
+            in("rsi") argv,
+            in("rdx") envp,
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack),
+        );
+    }
+    ret
+}

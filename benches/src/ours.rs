@@ -1,0 +1,162 @@
+//! aspawn's cases: the child restores the signal mask and `execve`s the program (`/bin/true`
+//! unless told otherwise) with the parent's environment, deep-copied into the stack by the
+//! spawn, inside the timed region.
+//!
+//! - [`AspawnReuse`] — one stack, handed back after each exec and used again.
+//! - [`AspawnReuseNoEnv`] — the same with `Envp::empty()`, to show the cost of the copy.
+//! - [`AspawnFresh`] — a new [`Stack`] (mmap + guard) for every spawn, unmapped after release
+//!   (outside the timed region).
+//! - [`AspawnStacks`] — a set of reused stacks, for the pipelined throughput benchmark.
+
+use std::ffi::{CStr, CString};
+
+use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Spawned, Stack};
+
+use crate::Spawner;
+
+/// The child: `restore_sigmask` then `execve(prog, argv, envp)`.
+#[aspawn::child]
+fn exec(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp) -> ChildResult {
+    cx.restore_sigmask().context("sigprocmask")?;
+    cx.execve(prog, argv, envp).context("execve")
+}
+
+/// Spawns `prog` (with `argv = [prog]`) on `stack`, with the parent's environment or none,
+/// returning at once.
+#[inline]
+pub fn spawn_exec(stack: Stack, prog: &CStr, inherit_env: bool) -> Spawned {
+    let env = if inherit_env { Envp::inherit() } else { Envp::empty() };
+    aspawn::spawn!(stack, exec, (prog, &[prog], env)).expect("aspawn::spawn!")
+}
+
+/// Waits for the release (exec), reaps the child, checks its status; returns the stack.
+pub fn reap_exec(spawned: Spawned) -> Stack {
+    let (mut child, stack) = spawned.wait_released().expect("child released after exec");
+    let status = child.wait().expect("Child::wait");
+    assert!(status.success(), "child: {status}");
+    stack
+}
+
+/// aspawn with one reused stack.
+pub struct AspawnReuse {
+    prog: CString,
+    inherit_env: bool,
+    stack: Option<Stack>,
+}
+
+impl AspawnReuse {
+    /// `/bin/true` with the parent's environment, on one stack (64 KiB usable + guard).
+    pub fn new() -> Self {
+        Self::with_program(c"/bin/true")
+    }
+
+    /// `prog` with the parent's environment.
+    pub fn with_program(prog: &CStr) -> Self {
+        AspawnReuse {
+            prog: prog.to_owned(),
+            inherit_env: true,
+            stack: Some(Stack::new().expect("Stack::new")),
+        }
+    }
+}
+
+impl Default for AspawnReuse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Spawner for AspawnReuse {
+    type InFlight = Spawned;
+
+    #[inline]
+    fn spawn(&mut self) -> Spawned {
+        let stack = self.stack.take().expect("one child at a time");
+        spawn_exec(stack, &self.prog, self.inherit_env)
+    }
+
+    fn reap(&mut self, spawned: Spawned) {
+        self.stack = Some(reap_exec(spawned));
+    }
+}
+
+/// aspawn with one reused stack and an empty environment (nothing to deep-copy but `argv`).
+pub struct AspawnReuseNoEnv(AspawnReuse);
+
+impl AspawnReuseNoEnv {
+    /// `/bin/true` with no environment.
+    pub fn new() -> Self {
+        AspawnReuseNoEnv(AspawnReuse { inherit_env: false, ..AspawnReuse::new() })
+    }
+}
+
+impl Default for AspawnReuseNoEnv {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Spawner for AspawnReuseNoEnv {
+    type InFlight = Spawned;
+
+    #[inline]
+    fn spawn(&mut self) -> Spawned {
+        self.0.spawn()
+    }
+
+    fn reap(&mut self, spawned: Spawned) {
+        self.0.reap(spawned)
+    }
+}
+
+/// aspawn with a fresh stack for every spawn.
+#[derive(Default)]
+pub struct AspawnFresh;
+
+impl Spawner for AspawnFresh {
+    type InFlight = Spawned;
+
+    #[inline]
+    fn spawn(&mut self) -> Spawned {
+        spawn_exec(Stack::new().expect("Stack::new"), c"/bin/true", true)
+    }
+
+    fn reap(&mut self, spawned: Spawned) {
+        drop(reap_exec(spawned));
+    }
+}
+
+/// aspawn through a set of reused stacks: as many children in flight as stacks.
+pub struct AspawnStacks {
+    prog: CString,
+    stacks: Vec<Stack>,
+}
+
+impl AspawnStacks {
+    /// `n` stacks for `/bin/true`.
+    pub fn new(n: usize) -> Self {
+        Self::with_program(n, c"/bin/true")
+    }
+
+    /// `n` stacks for `prog`.
+    pub fn with_program(n: usize, prog: &CStr) -> Self {
+        AspawnStacks {
+            prog: prog.to_owned(),
+            stacks: (0..n).map(|_| Stack::new().expect("Stack::new")).collect(),
+        }
+    }
+}
+
+impl Spawner for AspawnStacks {
+    type InFlight = Spawned;
+
+    #[inline]
+    fn spawn(&mut self) -> Spawned {
+        let stack = self.stacks.pop().expect("no more children in flight than stacks");
+        spawn_exec(stack, &self.prog, true)
+    }
+
+    fn reap(&mut self, spawned: Spawned) {
+        self.stacks.push(reap_exec(spawned));
+    }
+}

@@ -1,0 +1,82 @@
+//! `cx.spawn(f, (args…))` written in an `#[aspawn::child]` body: a child starts a grandchild
+//! (an `#[aspawn::child]` function, by name) on its own stack, then execs; the grandchild's
+//! failure comes back to the child as a `Failure`.
+
+use std::io::Read;
+
+use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Fd, Stack};
+
+#[aspawn::child]
+fn exec_to(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
+    cx.dup2(out, Fd::STDOUT).context("dup2")?;
+    cx.restore_sigmask().context("sigmask")?;
+    cx.execve(prog, argv, envp).context("execve")
+}
+
+#[aspawn::child]
+fn exit_with(_cx: &Ctx, code: i32) -> i32 {
+    code
+}
+
+/// Spawns `exec_to(gprog, gargv)` and `exit_with(3)` as grandchildren, then execs `prog argv`;
+/// on a grandchild's failure, exits with its errno.
+#[aspawn::child]
+fn parent_of_two(
+    cx: &Ctx,
+    gprog: CStrRef,
+    gargv: Argv,
+    prog: CStrRef,
+    argv: Argv,
+    envp: Envp,
+    out: Fd,
+) -> ChildResult {
+    if let Err(f) = cx.spawn(exec_to, (gprog, gargv, envp, out)) {
+        cx.exit(f.errno().raw_os_error());
+    }
+    if cx.spawn(exit_with, (3)).is_err() {
+        cx.exit(100);
+    }
+    cx.dup2(out, Fd::STDOUT).context("dup2")?;
+    cx.restore_sigmask().context("sigmask")?;
+    cx.execve(prog, argv, envp).context("execve")
+}
+
+#[test]
+fn a_child_spawns_grandchildren_then_execs() {
+    let (mut r, w) = std::io::pipe().unwrap();
+    let spawned = aspawn::spawn!(
+        Stack::new().unwrap(),
+        parent_of_two,
+        (
+            c"/bin/sh",
+            &["sh", "-c", "echo grandchild of $PPID"],
+            c"/bin/sh",
+            &["sh", "-c", "echo child $$"],
+            Envp::inherit(),
+            &w
+        )
+    )
+    .unwrap();
+    drop(w);
+    let (mut child, _) = spawned.wait_released().unwrap();
+    let pid = child.pid();
+    assert!(child.wait().unwrap().success());
+    let mut out = String::new();
+    r.read_to_string(&mut out).unwrap();
+    let mut lines: Vec<&str> = out.lines().collect();
+    lines.sort();
+    assert_eq!(lines, [format!("child {pid}"), format!("grandchild of {pid}")]);
+}
+
+#[test]
+fn a_grandchilds_failure_comes_back_to_the_child() {
+    let (_r, w) = std::io::pipe().unwrap();
+    let spawned = aspawn::spawn!(
+        Stack::new().unwrap(),
+        parent_of_two,
+        (c"/nonexistent/prog", &["x"], c"/bin/true", &["true"], Envp::inherit(), &w)
+    )
+    .unwrap();
+    let (mut child, _) = spawned.wait_released().unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(libc::ENOENT));
+}

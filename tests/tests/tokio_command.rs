@@ -1,0 +1,103 @@
+//! The `tokio` feature: releases, exits and pipes awaited in tokio's reactor.
+
+use std::time::Duration;
+
+use aspawn::{Argv, ChildResult, Command, Ctx, Envp, ResultExt, Stack, Stdio};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+#[aspawn::child]
+fn run_true(cx: &Ctx, argv: Argv, envp: Envp) -> ChildResult {
+    cx.restore_sigmask().context("sigprocmask")?;
+    cx.execve(c"/bin/true", argv, envp).context("execve")
+}
+
+#[aspawn::child]
+fn fail_early(cx: &Ctx) -> ChildResult {
+    cx.chdir(c"/nonexistent/dir").context("chdir")?;
+    cx.exit(0)
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn spawned_released_awaits_the_exec() {
+    let spawned =
+        aspawn::spawn!(Stack::new().unwrap(), run_true, (&["true"], Envp::inherit())).unwrap();
+    let (mut child, _stack) = spawned.released().await.unwrap();
+    assert!(child.wait_async().await.unwrap().success());
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn spawned_released_reports_a_failure() {
+    let spawned = aspawn::spawn!(Stack::new().unwrap(), fail_early, ()).unwrap();
+    let failed = spawned.released().await.unwrap_err();
+    assert_eq!(failed.step(), "chdir");
+    assert_eq!(failed.errno(), aspawn::Errno::NOENT);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn child_wait_async_sees_the_exit_code() {
+    let mut child =
+        Command::new("sh").args(["-c", "sleep 0.05; exit 7"]).spawn_async().await.unwrap();
+    assert_eq!(child.wait().await.unwrap().code(), Some(7));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn async_pipes_round_trip() {
+    let mut child = Command::new("cat")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn_async()
+        .await
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"through tokio").await.unwrap();
+    drop(stdin);
+    let mut s = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut s).await.unwrap();
+    assert_eq!(s, "through tokio");
+    assert!(child.wait().await.unwrap().success());
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn output_async_matches_output() {
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "echo out; echo err >&2; exit 2"]);
+    let a = cmd.output_async().await.unwrap();
+    let b = cmd.output().unwrap();
+    assert_eq!(a, b);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn spawn_async_gives_std_errors() {
+    let e = Command::new("/nonexistent/program").spawn_async().await.unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::NotFound);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_reactor_keeps_running_while_children_run() {
+    // A timer fires while a child sleeps: nothing blocks the only thread.
+    let mut cmd = Command::new("sleep");
+    cmd.arg("0.3");
+    let wait = cmd.status_async();
+    let timer = tokio::time::sleep(Duration::from_millis(20));
+    tokio::pin!(wait);
+    tokio::select! {
+        _ = timer => {}
+        _ = &mut wait => panic!("the child finished before a 20 ms timer"),
+    }
+    assert!(wait.await.unwrap().success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_concurrent_children() {
+    let mut tasks = Vec::new();
+    for i in 0..64 {
+        tasks.push(tokio::spawn(async move {
+            let out =
+                Command::new("sh").args(["-c", &format!("echo {i}")]).output_async().await.unwrap();
+            assert_eq!(out.stdout, format!("{i}\n").into_bytes());
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+}
