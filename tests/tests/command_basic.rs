@@ -38,7 +38,7 @@ fn hello_hook(cx: &Ctx, fd: Fd, n: u8) -> Result<(), Failure> {
 fn child_hook_writes_to_a_pipe() {
     let (mut r, w) = std::io::pipe().unwrap();
     let mut cmd = Command::new("true");
-    aspawn::child_hook!(cmd, hello_hook, (Fd::from_raw(w.as_raw_fd()), 7u8));
+    cmd.child_hook(hello_hook, (Fd::from_raw(w.as_raw_fd()), 7u8));
     assert!(cmd.status().unwrap().success());
     drop(w);
     let mut s = String::new();

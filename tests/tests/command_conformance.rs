@@ -3,7 +3,7 @@
 //! the error's kind, errno and message.
 //!
 //! Most cases are written once (`same!`) and compiled for both builders, which share method
-//! names. The options std lacks (`umask`, `rlimit`, `keep_fd`, `child_hook!`) are compared with
+//! names. The options std lacks (`umask`, `rlimit`, `keep_fd`, `child_hook`) are compared with
 //! std doing the same in an `unsafe` `pre_exec` (`pair!`).
 //!
 //! Deliberate differences (none in this table, which must agree case by case):
@@ -645,7 +645,7 @@ fn cases() -> Vec<Case> {
                     unsafe { s.pre_exec(|| Err(std::io::Error::from_raw_os_error(libc::EPERM))) };
                 },
                 |o| {
-                    aspawn::child_hook!(o, hook_fail, ());
+                    o.child_hook(hook_fail, ());
                 }
             ),
         ),
@@ -733,7 +733,7 @@ fn keep_fd_leaves_exactly_the_kept_fds() {
     assert!(std_fds.contains(&n) && std_fds.contains(&stray.as_raw_fd()), "{std_fds:?}");
 }
 
-/// `child_hook!` writing to a pipe, as std's `pre_exec` would.
+/// `child_hook` writing to a pipe, as std's `pre_exec` would.
 #[test]
 fn child_hook_writes_like_pre_exec() {
     let read = |r: std::io::PipeReader| {
@@ -756,7 +756,7 @@ fn child_hook_writes_like_pre_exec() {
     drop(w1);
     let (r2, w2) = std::io::pipe().unwrap();
     let mut o = aspawn::Command::new("true");
-    aspawn::child_hook!(o, hook_write, (Fd::from_raw(w2.as_raw_fd())));
+    o.child_hook(hook_write, Fd::from_raw(w2.as_raw_fd()));
     let st2 = o.status().unwrap();
     drop(w2);
     assert_eq!(st1, st2);

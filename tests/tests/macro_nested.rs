@@ -50,8 +50,10 @@ fn a_child_spawns_grandchildren_then_execs() {
         (
             c"/bin/sh",
             &["sh", "-c", "echo grandchild of $PPID"],
-            c"/bin/sh",
-            &["sh", "-c", "echo child $$"],
+            // `wait` reaps the inherited grandchildren first, so the grandchild reads its parent's
+            // pid while that parent is alive (no race with reparenting to init).
+            c"/usr/bin/perl",
+            &["perl", "-e", "1 while wait != -1; print qq(child $$\\n)"],
             Envp::inherit(),
             &w
         )

@@ -1,10 +1,13 @@
 //! Generation: the checked function, its type-namespace companion and the glue the runtime calls.
 //!
-//! For `fn run(cx: &Ctx, prog: CStrRef, argv: Argv) -> ChildResult`, beside the rewritten
-//! function (with `#[forbid(unsafe_code)]`):
+//! For `fn run(cx: &Ctx, prog: CStrRef, argv: Argv) -> ChildResult`, the rewritten function (with
+//! `#[forbid(unsafe_code)]`) under a hidden name, `__aspawn_child_run`, and beside it:
 //!
-//! - `enum run {}`: a type with the function's name, in the type namespace only, so a path
-//!   `run` names both. `unsafe impl Approved for run {}` is the approval marker.
+//! - `struct run;`: a unit struct with the function's name, in both namespaces, carrying the
+//!   function's docs. As a type, `spawn!(stack, run, …)` and calls from other child bodies name it;
+//!   as a value, `cmd.child_hook(run, (…))` passes it. `unsafe impl Approved for run {}` is the
+//!   approval marker. No code outside a child can call the function (it needs a `&Ctx`), so
+//!   nothing is lost by the function itself having no public name.
 //! - `impl ChildCall for run { const CALL: fn(&Ctx, CStrRef, Argv) -> ChildResult = run; }`: a
 //!   call `run(cx, …)` in another child body is rewritten to `(<run as ChildCall>::CALL)(cx, …)`,
 //!   so the callee is always the function this attribute checked (`ChildCall: Approved`).
@@ -43,6 +46,8 @@ pub(crate) fn expand(
 ) -> TokenStream {
     let name = &sig.name;
     let vis = &func.vis;
+    // The checked function itself, under a name nobody writes; `name` becomes the unit struct.
+    let hidden = format_ident!("__aspawn_child_{}", name, span = name.span());
     let ret = &func.sig.output;
     let ms = Span::mixed_site();
     let cx = quote_spanned!(ms=> cx);
@@ -74,7 +79,7 @@ pub(crate) fn expand(
                 type Output = #out_ty;
                 #[inline(always)]
                 fn call(#cx: &::aspawn::__private::Ctx, #args: Self::Args) -> Self::Output {
-                    #name(#cx #(, #args.#indices)*)
+                    #hidden(#cx #(, #args.#indices)*)
                 }
             }
         }
@@ -103,7 +108,7 @@ pub(crate) fn expand(
     let call_impl = quote_spanned! {name.span()=>
         impl ::aspawn::__private::ops::ChildCall for #name {
             type Fn = fn(&::aspawn::__private::Ctx #(, #types)*) #ret;
-            const CALL: Self::Fn = #name;
+            const CALL: Self::Fn = #hidden;
             const DEPTH: usize = 1 + #deepest;
         }
     };
@@ -119,13 +124,24 @@ pub(crate) fn expand(
     if checked {
         func.attrs.insert(0, syn::parse_quote!(#[forbid(unsafe_code)]));
     }
+    // The docs describe the child function: they go on the struct that carries its name.
+    let (docs, attrs): (Vec<_>, Vec<_>) =
+        std::mem::take(&mut func.attrs).into_iter().partition(|a| a.path().is_ident("doc"));
+    func.attrs = attrs;
+    func.attrs.push(syn::parse_quote!(#[allow(non_snake_case)]));
+    func.sig.ident = hidden;
+    func.vis = syn::Visibility::Inherited;
 
     quote! {
         #func
 
+        #(#docs)*
+        ///
+        /// *An `#[aspawn::child]` function: spawn it with `aspawn::spawn!`, call it from other
+        /// child functions, or pass it to `Command::child_hook`.*
         #[allow(non_camel_case_types, dead_code)]
-        #[doc(hidden)]
-        #vis enum #name {}
+        #[derive(Clone, Copy, Debug)]
+        #vis struct #name;
 
         // SAFETY: `#name` is the function `#[aspawn::child]` checked just above.
         unsafe impl ::aspawn::__private::Approved for #name {}

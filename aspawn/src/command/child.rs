@@ -3,7 +3,7 @@
 //!
 //! The parent describes one spawn as a [`Plan`] (a nested tuple of child values, placed into the
 //! child's stack by `spawn!`); [`command_child`] runs [`prepare`], then [`finish`]. A
-//! `child_hook!` builds its own child function that runs `prepare`, the hook, then `finish`.
+//! `Command::child_hook` runs `prepare`, the hook, then `finish` (see `hook.rs`).
 //!
 //! The order follows std's `do_exec` where std has the step: file descriptors, supplementary
 //! groups, group id, user id (Go's order: setgroups, setresgid, setresuid), working directory,
@@ -44,7 +44,7 @@ pub(crate) fn command_child(cx: &Ctx, plan: Plan) -> ChildResult {
 /// Everything before the hook: fds, credentials, cwd, process group, session, umask, limits,
 /// parent-death signal.
 #[aspawn::child]
-pub fn prepare(cx: &Ctx, plan: Plan) -> Result<(), Failure> {
+pub(crate) fn prepare(cx: &Ctx, plan: Plan) -> Result<(), Failure> {
     let (exe, fds, procs, ids, limits) = plan;
     let (_, _, _, cwd) = exe;
     let (_, new_session, pgroup, mask, deathsig, clear_groups) = procs;
@@ -80,7 +80,7 @@ pub fn prepare(cx: &Ctx, plan: Plan) -> Result<(), Failure> {
 
 /// Everything after the hook: close unkept fds, clear the signal mask, exec.
 #[aspawn::child]
-pub fn finish(cx: &Ctx, plan: Plan) -> ChildResult {
+pub(crate) fn finish(cx: &Ctx, plan: Plan) -> ChildResult {
     let (exe, fds, procs, _, _) = plan;
     let (prog, argv, envp, _) = exe;
     let (close_others, _, _, _, _, _) = procs;

@@ -1,16 +1,27 @@
-//! [`child_hook!`](crate::child_hook): a safe `pre_exec` for [`Command`](super::Command).
+//! [`Command::child_hook`](super::Command::child_hook): a safe `pre_exec`.
 //!
-//! A hook is an `#[aspawn::child]` helper, `fn hook(cx: &Ctx, a: A, …) -> Result<(), Failure>`.
-//! The child language has no dynamic call (no fn pointers, no trait objects, no generics), so a
-//! `Command` cannot call a hook it only knows at run time from its own, fixed child function.
-//! Instead `child_hook!` writes, at the call site, one more `#[aspawn::child]` function — checked
-//! like any other — that runs the command's [`prepare`](super::child::prepare), the hook, then
-//! [`finish`](super::child::finish), and hands the `Command` the two ways to run it (spawn it,
-//! or run it in this process for [`Command::exec`](super::Command::exec)).
+//! A hook is an `#[aspawn::child]` helper, `fn hook(cx: &Ctx, a: A, …) -> Result<(), Failure>`;
+//! the attribute makes its name a unit value whose type carries the checked function
+//! (`ChildCall`). `child_hook` takes that value and stores, type-erased, the two ways to run
+//! [`Hooked<H, A>`] — the command's `prepare`, the hook, then `finish` — spawned, or in this process
+//! for [`Command::exec`](super::Command::exec). `Hooked` is the one child entry point written by
+//! hand (it is generic, which the attribute does not accept); it only sequences checked functions.
+//!
+//! # Safety
+//!
+//! `run_here` sets up a `Ctx` in the calling process (for `exec`) and the `unsafe impl ChildFn`
+//! below vouches for the glue; each says why it holds.
+#![allow(unsafe_code)]
 
 use std::io;
 
-use crate::error::SpawnError;
+use core::marker::PhantomData;
+
+use super::child::{Plan, finish, prepare};
+use crate::arg::{ChildArg, Place};
+use crate::ctx::Ctx;
+use crate::error::{ChildResult, Failure, SpawnError};
+use crate::private::ops::ChildCall;
 use crate::private::{ChildFn, ChildReturn};
 use crate::spawned::Spawned;
 use crate::stack::{Placer, Stack};
@@ -56,134 +67,150 @@ pub fn run_here<F: ChildFn>(
     err
 }
 
-/// What `child_hook!` expands to uses these. Not public API.
-#[doc(hidden)]
-pub mod __hook {
-    use crate::ctx::Ctx;
-    use crate::error::Failure;
-    use crate::private::ops::ChildCall;
+/// A hook function's argument list, by arity: `()` for none, `A` for one, `(A, B, …)` for
+/// more. Implemented for the function pointer types of
+/// `#[aspawn::child]` helpers returning `Result<(), Failure>`; sealed by those types.
+pub trait HookCall<Args>: Copy {
+    /// Calls the hook.
+    fn call_hook(self, cx: &Ctx, args: Args) -> Result<(), Failure>;
+}
 
-    pub use super::super::Prepared;
-    pub use super::super::child::{Plan, finish, prepare};
-    pub use super::run_here;
-
-    /// The argument tuple of a hook with `N` parameters after `cx`.
-    pub trait HookArgs<const N: usize> {
-        /// `(A, B, …)`.
-        type Args;
+impl HookCall<()> for fn(&Ctx) -> Result<(), Failure> {
+    #[inline(always)]
+    fn call_hook(self, cx: &Ctx, (): ()) -> Result<(), Failure> {
+        self(cx)
     }
-    impl<H> HookArgs<0> for H
-    where
-        H: ChildCall<Fn = fn(&Ctx) -> Result<(), Failure>>,
-    {
-        type Args = ();
+}
+impl<A> HookCall<A> for fn(&Ctx, A) -> Result<(), Failure> {
+    #[inline(always)]
+    fn call_hook(self, cx: &Ctx, a: A) -> Result<(), Failure> {
+        self(cx, a)
     }
-    impl<H, A> HookArgs<1> for H
-    where
-        H: ChildCall<Fn = fn(&Ctx, A) -> Result<(), Failure>>,
-    {
-        type Args = (A,);
+}
+impl<A, B> HookCall<(A, B)> for fn(&Ctx, A, B) -> Result<(), Failure> {
+    #[inline(always)]
+    fn call_hook(self, cx: &Ctx, (a, b): (A, B)) -> Result<(), Failure> {
+        self(cx, a, b)
     }
-    impl<H, A, B> HookArgs<2> for H
-    where
-        H: ChildCall<Fn = fn(&Ctx, A, B) -> Result<(), Failure>>,
-    {
-        type Args = (A, B);
+}
+impl<A, B, C> HookCall<(A, B, C)> for fn(&Ctx, A, B, C) -> Result<(), Failure> {
+    #[inline(always)]
+    fn call_hook(self, cx: &Ctx, (a, b, c): (A, B, C)) -> Result<(), Failure> {
+        self(cx, a, b, c)
     }
-    impl<H, A, B, C> HookArgs<3> for H
-    where
-        H: ChildCall<Fn = fn(&Ctx, A, B, C) -> Result<(), Failure>>,
-    {
-        type Args = (A, B, C);
-    }
-    impl<H, A, B, C, D> HookArgs<4> for H
-    where
-        H: ChildCall<Fn = fn(&Ctx, A, B, C, D) -> Result<(), Failure>>,
-    {
-        type Args = (A, B, C, D);
+}
+impl<A, B, C, D> HookCall<(A, B, C, D)> for fn(&Ctx, A, B, C, D) -> Result<(), Failure> {
+    #[inline(always)]
+    fn call_hook(self, cx: &Ctx, (a, b, c, d): (A, B, C, D)) -> Result<(), Failure> {
+        self(cx, a, b, c, d)
     }
 }
 
-/// Sets a *child hook* on a [`Command`](crate::Command): an `#[aspawn::child]` function the
-/// child runs after every other setting (fds, ids, cwd, …) and just before `execve` — the safe
-/// replacement for std's `unsafe` `CommandExt::pre_exec`.
-///
-/// `aspawn::child_hook!(cmd, hook_fn, (args…))`, where `hook_fn` is a helper
-/// `#[aspawn::child] fn hook_fn(cx: &Ctx, a: A, …) -> Result<(), Failure>` in scope (by name),
-/// with up to four parameters after `cx`, and `args` the parent-side values for them (as for
-/// `spawn!`; each must be `Clone + Send + Sync + 'static`, since the `Command` keeps them for
-/// every spawn: integers, `Fd`, `c"…"` literals, `&'static str` …). An `Err` from the hook fails
-/// the spawn with its errno, as an `Err` from `pre_exec` does in std.
-///
-/// ```
-/// use aspawn::{Command, Ctx, Failure, Fd, ResultExt};
-/// use std::io::Read;
-/// use std::os::fd::AsRawFd;
-///
-/// #[aspawn::child]
-/// fn say_hello(cx: &Ctx, fd: Fd) -> Result<(), Failure> {
-///     cx.write_all(fd, b"hello from the hook\n").context("write")
-/// }
-///
-/// let (mut r, w) = std::io::pipe()?;
-/// let mut cmd = Command::new("true");
-/// aspawn::child_hook!(cmd, say_hello, (Fd::from_raw(w.as_raw_fd())));
-/// cmd.status()?;
-/// drop(w);
-/// let mut s = String::new();
-/// r.read_to_string(&mut s)?;
-/// assert_eq!(s, "hello from the hook\n");
-/// # Ok::<(), std::io::Error>(())
-/// ```
-///
-/// One hook per command: a later `child_hook!` replaces the earlier one (call several helpers
-/// from one hook instead). It expands to `cmd.__set_hook(…)` and evaluates to `&mut Command`.
-#[macro_export]
-macro_rules! child_hook {
-    ($cmd:expr, $hook:ident, ()) => {
-        $crate::child_hook!(@go $cmd, $hook, 0, (), [])
-    };
-    ($cmd:expr, $hook:ident, ($a0:expr $(,)?)) => {
-        $crate::child_hook!(@go $cmd, $hook, 1, ($a0,), [0])
-    };
-    ($cmd:expr, $hook:ident, ($a0:expr, $a1:expr $(,)?)) => {
-        $crate::child_hook!(@go $cmd, $hook, 2, ($a0, $a1), [0 1])
-    };
-    ($cmd:expr, $hook:ident, ($a0:expr, $a1:expr, $a2:expr $(,)?)) => {
-        $crate::child_hook!(@go $cmd, $hook, 3, ($a0, $a1, $a2), [0 1 2])
-    };
-    ($cmd:expr, $hook:ident, ($a0:expr, $a1:expr, $a2:expr, $a3:expr $(,)?)) => {
-        $crate::child_hook!(@go $cmd, $hook, 4, ($a0, $a1, $a2, $a3), [0 1 2 3])
-    };
-    (@go $cmd:expr, $hook:ident, $n:literal, $args:expr, [$($i:tt)*]) => {{
-        type __AspawnHookArgs = <$hook as $crate::command::__hook::HookArgs<$n>>::Args;
+/// The child a `Command` with a hook runs: the command's `prepare`, the hook `H`, then `finish`.
+pub(crate) struct Hooked<H, A>(PhantomData<fn() -> (H, A)>);
 
-        #[$crate::child]
-        fn __aspawn_hooked(
-            cx: &$crate::Ctx,
-            plan: $crate::command::__hook::Plan,
-            hook_args: __AspawnHookArgs,
-        ) -> $crate::ChildResult {
-            $crate::command::__hook::prepare(cx, plan)?;
-            $hook(cx $(, hook_args.$i)*)?;
-            $crate::command::__hook::finish(cx, plan)
-        }
+// SAFETY: `call` makes three calls and two `?`: `prepare` and `finish`, `#[aspawn::child]`
+// functions of this crate reached through their checked `ChildCall::CALL`, and the hook's
+// `H::CALL`, which `H: ChildCall` (an `Approved` marker, `unsafe` to forge) vouches
+// `#[aspawn::child]` checked. This glue is generic, which the attribute does not accept, so it is
+// audited here by hand: no allocation, TLS or panic (the `aspawn_nopanic` link check covers it).
+unsafe impl<H, A> ChildFn for Hooked<H, A>
+where
+    H: ChildCall + 'static,
+    H::Fn: HookCall<A>,
+    A: ChildArg,
+{
+    type Args = (Plan, A);
+    type Output = ChildResult;
+    #[inline(always)]
+    fn call(cx: &Ctx, (plan, args): Self::Args) -> ChildResult {
+        (<prepare as ChildCall>::CALL)(cx, plan)?;
+        H::CALL.call_hook(cx, args)?;
+        (<finish as ChildCall>::CALL)(cx, plan)
+    }
+}
 
-        let args = $args;
-        let exec_args = ::core::clone::Clone::clone(&args);
-        $cmd.__set_hook(
-            move |stack: $crate::Stack, plan: &$crate::command::__hook::Prepared<'_>| {
-                $crate::spawn!(stack, __aspawn_hooked, (plan, ::core::clone::Clone::clone(&args)))
+impl super::Command {
+    /// Sets a *child hook*: an `#[aspawn::child]` function the child runs after every other
+    /// setting (fds, ids, cwd, …) and just before `execve` — the safe replacement for std's
+    /// `unsafe` `CommandExt::pre_exec`.
+    ///
+    /// `hook_fn` is `#[aspawn::child] fn hook_fn(cx: &Ctx, a: A, …) -> Result<(), Failure>` with
+    /// up to four parameters after `cx`; `args` are the parent-side values for them as for
+    /// `spawn!` (`()` for none, `x` for one, `(x, y, …)` for more), kept by the `Command` for every spawn,
+    /// so each must be `Clone + Send + Sync + 'static` (integers, `Fd`, `c"…"` literals,
+    /// `&'static str`, …). An `Err` from the hook fails the spawn with its errno, as an `Err` from
+    /// `pre_exec` does in std. One hook per command: a later call replaces the earlier one (call
+    /// several helpers from one hook instead).
+    ///
+    /// ```
+    /// use aspawn::{Command, Ctx, Failure, Fd, ResultExt};
+    /// use std::io::Read;
+    /// use std::os::fd::AsRawFd;
+    ///
+    /// #[aspawn::child]
+    /// fn say_hello(cx: &Ctx, fd: Fd) -> Result<(), Failure> {
+    ///     cx.write_all(fd, b"hello from the hook\n").context("write")
+    /// }
+    ///
+    /// let (mut r, w) = std::io::pipe()?;
+    /// Command::new("true").child_hook(say_hello, Fd::from_raw(w.as_raw_fd())).status()?;
+    /// drop(w);
+    /// let mut s = String::new();
+    /// r.read_to_string(&mut s)?;
+    /// assert_eq!(s, "hello from the hook\n");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[doc(alias = "pre_exec")]
+    pub fn child_hook<H, A, P>(&mut self, hook_fn: H, args: P) -> &mut super::Command
+    where
+        H: ChildCall + 'static,
+        H::Fn: HookCall<A>,
+        A: ChildArg,
+        P: Place<A> + Clone + Send + Sync + 'static,
+    {
+        let _ = hook_fn; // its type is the hook
+        let exec_args = args.clone();
+        self.__set_hook(
+            move |stack: Stack, plan: &super::Prepared<'_>| {
+                crate::private::spawn::<Hooked<H, A>>(stack, |p| {
+                    Ok((plan.place(p)?, args.clone().place(p)?))
+                })
             },
-            move |stack: $crate::Stack, plan: &$crate::command::__hook::Prepared<'_>| {
-                $crate::command::__hook::run_here::<__aspawn_hooked>(stack, |p| {
-                    <__aspawn_hooked>::__aspawn_place(
-                        p,
-                        plan,
-                        ::core::clone::Clone::clone(&exec_args),
-                    )
+            move |stack: Stack, plan: &super::Prepared<'_>| {
+                run_here::<Hooked<H, A>>(stack, |p| {
+                    Ok((plan.place(p)?, exec_args.clone().place(p)?))
                 })
             },
         )
-    }};
+    }
+}
+
+/// `aspawn::child_hook!(cmd, hook_fn, (args…))`: the same as
+/// [`cmd.child_hook(hook_fn, (args…))`](crate::Command::child_hook), kept for code written
+/// against its first form. Evaluates to `&mut Command`.
+///
+/// ```
+/// use aspawn::{Command, Ctx, Failure};
+///
+/// #[aspawn::child]
+/// fn nothing(_cx: &Ctx) -> Result<(), Failure> {
+///     Ok(())
+/// }
+///
+/// let mut cmd = Command::new("true");
+/// assert!(aspawn::child_hook!(cmd, nothing, ()).status()?.success());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[macro_export]
+macro_rules! child_hook {
+    ($cmd:expr, $hook:path, ()) => {
+        $cmd.child_hook($hook, ())
+    };
+    ($cmd:expr, $hook:path, ($arg:expr $(,)?)) => {
+        $cmd.child_hook($hook, $arg)
+    };
+    ($cmd:expr, $hook:path, ($($arg:expr),+ $(,)?)) => {
+        $cmd.child_hook($hook, ($($arg),+))
+    };
 }

@@ -10,8 +10,8 @@
 //!
 //! - **The parent does not wait for `execve`** with [`Command::spawn_nowait`] (and, with the
 //!   `tokio` feature, `Command::spawn_async`); [`Command::spawn`] waits, to give std's errors.
-//! - **`child_hook!` instead of `pre_exec`**: the hook is an `#[aspawn::child]` function, so it is
-//!   safe; one hook per command (a later `child_hook!` replaces the earlier).
+//! - **`child_hook` instead of `pre_exec`**: the hook is an `#[aspawn::child]` function, so it is
+//!   safe; one hook per command (a later `child_hook` replaces the earlier).
 //! - **No fork, ever**: every option runs on the same `clone(CLONE_VM)` path. std switches to
 //!   `fork` for `pre_exec`, `uid`, … and glibc's `execvp` there runs a script without `#!` with
 //!   `/bin/sh`; std's default `posix_spawn` path, like ours, fails with `ENOEXEC`
@@ -39,7 +39,7 @@ use crate::pool::StackPool;
 use crate::spawned::Spawned;
 use crate::stack::{Placer, Stack};
 
-pub use hook::__hook;
+pub use hook::HookCall;
 #[cfg(feature = "tokio")]
 pub(crate) use process::finish;
 pub use process::{Child, PendingChild};
@@ -388,12 +388,11 @@ impl Command {
         self
     }
 
-    /// Sets the hook (used by [`child_hook!`](crate::child_hook)).
-    #[doc(hidden)]
-    pub fn __set_hook<S, E>(&mut self, spawn: S, exec: E) -> &mut Command
+    /// Sets the hook (see [`Command::child_hook`]).
+    pub(crate) fn __set_hook<S, E>(&mut self, spawn: S, exec: E) -> &mut Command
     where
-        S: Fn(Stack, &__hook::Prepared<'_>) -> Result<Spawned, SpawnError> + Send + Sync + 'static,
-        E: Fn(Stack, &__hook::Prepared<'_>) -> io::Error + Send + Sync + 'static,
+        S: Fn(Stack, &Prepared<'_>) -> Result<Spawned, SpawnError> + Send + Sync + 'static,
+        E: Fn(Stack, &Prepared<'_>) -> io::Error + Send + Sync + 'static,
     {
         self.hook = Some(hook::Hook { spawn: Box::new(spawn), exec: Box::new(exec) });
         self
