@@ -26,6 +26,11 @@ use proc_macro::TokenStream;
 /// `ChildResult` or `i32` (an exit code) to be spawnable with [`spawn!`]; with any other return
 /// type it is a *helper* that other child functions may call (passing `cx` on).
 ///
+/// The attribute keeps the checked function under a hidden name and gives its name, with its
+/// docs, to a unit struct: the name is then a type (`spawn!(stack, run, …)`, calls from other
+/// child functions) and a value (`cmd.child_hook(run, …)`). Nothing outside a child can call the
+/// function itself: it needs a `&Ctx`, which only the engine makes.
+///
 /// # The child language
 ///
 /// The body is written in a small, closed subset of Rust:
@@ -76,7 +81,10 @@ use proc_macro::TokenStream;
 ///   that name is in scope.
 /// - **No panic.** *The attribute* rejects `unwrap`, `expect`, `panic!`, `assert!`, indexing and
 ///   slicing, `/` and `%` (use `checked_div`/`checked_rem`), and rewrites `+ - * << >>`, unary
-///   `-`, `+=` … to wrapping functions in `aspawn::__private::ops`.
+///   `-`, `+=` … to wrapping functions in `aspawn::__private::ops`. Defence in depth: built in
+///   release mode with `--cfg aspawn_nopanic`, every child entry point holds a guard whose drop
+///   names a missing symbol, so the link fails if anything a child runs could unwind (dtolnay's
+///   `no-panic` technique); aspawn's CI builds all its test children that way.
 /// - **No user code through traits.** Operators, comparisons, `?`, `for` and method calls would
 ///   call trait implementations, which may be a user's. *The attribute* rewrites operators to
 ///   sealed generic functions (`ops::add(a, b)`), `?` to a `match` without `From`, `for i in a..b`

@@ -171,7 +171,7 @@ pub(crate) enum Output {
 
 /// What the expansion needs to know about a checked signature.
 pub(crate) struct Signature {
-    /// The function's name (also the name of the generated type-namespace item).
+    /// The function's name (also the name of the generated unit struct).
     pub(crate) name: Ident,
     /// The types of the child parameters after `cx`, as written.
     pub(crate) params: Vec<Type>,

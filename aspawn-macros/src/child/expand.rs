@@ -1,4 +1,5 @@
-//! Generation: the checked function, its type-namespace companion and the glue the runtime calls.
+//! Generation: the checked function, the unit struct that carries its name, and the glue the
+//! runtime calls.
 //!
 //! For `fn run(cx: &Ctx, prog: CStrRef, argv: Argv) -> ChildResult`, the rewritten function (with
 //! `#[forbid(unsafe_code)]`) under a hidden name, `__aspawn_child_run`, and beside it:

@@ -16,7 +16,7 @@ use crate::stack::Stack;
 pub mod methods;
 pub mod ops;
 
-/// A child entry point: implemented only by the type-namespace item `#[aspawn::child]` generates
+/// A child entry point: implemented only by the unit struct `#[aspawn::child]` generates
 /// beside a spawnable function.
 ///
 /// # Safety

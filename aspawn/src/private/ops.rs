@@ -504,7 +504,7 @@ pub fn from_residual<R, T: FromResidual<R>>(r: R) -> T {
 }
 
 /// How a child body calls another `#[aspawn::child]` function: `helper(cx, x)` is rewritten to
-/// `(<helper as ChildCall>::CALL)(cx, x)`, where `helper` is the type-namespace item the
+/// `(<helper as ChildCall>::CALL)(cx, x)`, where `helper` is the unit struct the
 /// attribute generated beside the function. `ChildCall` requires the unsafe [`Approved`]
 /// marker, so a user type cannot pose as a child function without `unsafe`, and `CALL` is the
 /// function the attribute checked, whatever else of that name is in scope (a local `fn` shadowing
