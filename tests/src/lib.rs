@@ -52,3 +52,19 @@ where
 pub fn fd_count() -> usize {
     fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0)
 }
+
+use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Fd, ResultExt};
+
+/// The tests' common child: `dup2(out, 1)`, restore the signal mask, `execve(prog, argv, envp)`.
+#[aspawn::child]
+pub fn exec_to(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
+    cx.dup2(out, Fd::STDOUT).context("dup2")?;
+    cx.restore_sigmask().context("sigmask")?;
+    cx.execve(prog, argv, envp).context("execve")
+}
+
+/// A child that exits at once with `code`.
+#[aspawn::child]
+pub fn exit_with(_cx: &Ctx, code: i32) -> i32 {
+    code
+}

@@ -9,24 +9,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Errno, Fd, ResultExt, SpawnErrorKind, Stack};
-
-#[aspawn::child]
-fn exec_to(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
-    cx.dup2(out, Fd::STDOUT).context("dup2")?;
-    cx.restore_sigmask().context("sigmask")?;
-    cx.execve(prog, argv, envp).context("execve")
-}
+use aspawn_tests::{exec_to, exit_with};
 
 #[aspawn::child]
 fn execvp_to(cx: &Ctx, file: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
     cx.dup2(out, Fd::STDOUT).context("dup2")?;
     cx.restore_sigmask().context("sigmask")?;
     cx.execvp(file, argv, envp).context("execvp")
-}
-
-#[aspawn::child]
-fn exit_with(_cx: &Ctx, code: i32) -> i32 {
-    code
 }
 
 // Reads one byte from `gate` (blocking until the parent writes or closes it), then execs.

@@ -2,14 +2,8 @@
 
 use std::io::Read;
 
-use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};
-
-#[aspawn::child]
-fn exec_to(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
-    cx.dup2(out, Fd::STDOUT).context("dup2")?;
-    cx.restore_sigmask().context("sigmask")?;
-    cx.execve(prog, argv, envp).context("execve")
-}
+use aspawn::{Envp, Stack};
+use aspawn_tests::exec_to;
 
 #[test]
 fn echo_through_a_pipe() {

@@ -1,20 +1,8 @@
 //! Leak checks that count `/proc/self/fd`: one test per binary, so no other test's fds move the
 //! count.
 
-use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Errno, Fd, ResultExt, SpawnErrorKind, Stack};
-use aspawn_tests::fd_count;
-
-#[aspawn::child]
-fn exit_with(_cx: &Ctx, code: i32) -> i32 {
-    code
-}
-
-#[aspawn::child]
-fn exec_to(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
-    cx.dup2(out, Fd::STDOUT).context("dup2")?;
-    cx.restore_sigmask().context("sigmask")?;
-    cx.execve(prog, argv, envp).context("execve")
-}
+use aspawn::{Envp, Errno, Fd, SpawnErrorKind, Stack};
+use aspawn_tests::{exec_to, exit_with, fd_count};
 
 #[test]
 fn no_fd_leaks_on_reuse_failure_or_fd_exhaustion() {

@@ -10,14 +10,8 @@ use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use aspawn::__private::{clone_mode, force_clone_mode};
-use aspawn::{Argv, CStrRef, ChildResult, CloneMode, Ctx, Envp, Fd, ResultExt, Stack};
-
-#[aspawn::child]
-fn exec_to(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
-    cx.dup2(out, Fd::STDOUT).context("dup2")?;
-    cx.restore_sigmask().context("sigmask")?;
-    cx.execve(prog, argv, envp).context("execve")
-}
+use aspawn::{CloneMode, Ctx, Envp, Stack};
+use aspawn_tests::exec_to;
 
 #[aspawn::child]
 fn raise_then_exit(cx: &Ctx, sig: i32) -> i32 {

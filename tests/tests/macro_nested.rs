@@ -5,18 +5,7 @@
 use std::io::Read;
 
 use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Fd, Stack};
-
-#[aspawn::child]
-fn exec_to(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
-    cx.dup2(out, Fd::STDOUT).context("dup2")?;
-    cx.restore_sigmask().context("sigmask")?;
-    cx.execve(prog, argv, envp).context("execve")
-}
-
-#[aspawn::child]
-fn exit_with(_cx: &Ctx, code: i32) -> i32 {
-    code
-}
+use aspawn_tests::{exec_to, exit_with};
 
 /// Spawns `exec_to(gprog, gargv)` and `exit_with(3)` as grandchildren, then execs `prog argv`;
 /// on a grandchild's failure, exits with its errno.
