@@ -23,13 +23,16 @@ pub const RLIMITS: usize = 16;
 /// 0. `(program, argv, envp, cwd)`;
 /// 1. the fd map: `"src", "dst"` pairs in decimal, sorted by `dst`, made safe to apply in order
 ///    by the parent (no `src` is an earlier `dst`);
-/// 2. `(close_others, setsid, process_group, umask, (pdeathsig, parent pid), clear_groups)`;
+/// 2. `(close_others, setsid, process_group, umask, (pdeathsig, parent pid), clear_groups)`, where
+///    `close_others` is `Some(close_range flags)` when unkept fds go: `0` to close them (a
+///    spawn), `CLOSE_RANGE_CLOEXEC` to mark them close-on-exec (`Command::exec`, whose process
+///    goes on, with its fds, if `execve` fails);
 /// 3. `(uid, gid, groups)`;
 /// 4. resource limits, indexed by resource: `Some((soft, hard))` to set.
 pub type Plan = (
     (CStrRef, Argv, Envp, Option<CStrRef>),
     Argv,
-    (bool, bool, Option<i32>, Option<u32>, Option<(i32, i32)>, bool),
+    (Option<u32>, bool, Option<i32>, Option<u32>, Option<(i32, i32)>, bool),
     (Option<u32>, Option<u32>, Option<Groups>),
     [Option<(u64, u64)>; RLIMITS],
 );
@@ -84,8 +87,8 @@ pub(crate) fn finish(cx: &Ctx, plan: Plan) -> ChildResult {
     let (exe, fds, procs, _, _) = plan;
     let (prog, argv, envp, _) = exe;
     let (close_others, _, _, _, _, _) = procs;
-    if close_others {
-        close_unkept(cx, fds)?;
+    if let Some(flags) = close_others {
+        close_unkept(cx, fds, flags)?;
     }
     // std starts its children with an empty signal mask (posix_spawnattr_setsigmask / do_exec).
     cx.sigprocmask(consts::SIG_SETMASK, 0).context("sigprocmask")?;
@@ -137,49 +140,63 @@ fn set_ids(
         // groups, and ignores a failure.
         let _ = cx.setgroups(&[]);
     }
+    // `u32::MAX` is `-1`, "unchanged", to `setresgid`/`setresuid`; std's `setgid`/`setuid`
+    // refuse it with `EINVAL`, and so do we rather than silently keep the parent's id.
     if let Some(g) = gid {
+        if g == u32::MAX {
+            return Err(Failure::new(aspawn::Errno::INVAL, "setresgid"));
+        }
         cx.setresgid(g, g, g).context("setresgid")?;
     }
     if let Some(u) = uid {
+        if u == u32::MAX {
+            return Err(Failure::new(aspawn::Errno::INVAL, "setresuid"));
+        }
         cx.setresuid(u, u, u).context("setresuid")?;
     }
     Ok(())
 }
 
-/// Closes every fd from 3 up that is not a `dst` of the map (the report fd is skipped by
-/// `close_range` itself). Falls back to closing one by one up to `RLIMIT_NOFILE` on kernels
-/// without `close_range` (< 5.9).
+/// Closes (or, with `CLOSE_RANGE_CLOEXEC` in `flags`, marks close-on-exec) every fd from 3 up
+/// that is not a `dst` of the map (the report fd is skipped by `close_range` itself).
 #[aspawn::child]
-fn close_unkept(cx: &Ctx, fds: Argv) -> Result<(), Failure> {
+fn close_unkept(cx: &Ctx, fds: Argv, flags: u32) -> Result<(), Failure> {
     let mut next: u32 = 3;
     let mut i = 1;
     while let Some(d) = fds.get(i) {
         let dst = decimal(cx, d) as u32;
         if dst > next {
-            close_between(cx, next, dst - 1)?;
+            close_between(cx, next, dst - 1, flags)?;
         }
         if dst >= next {
             next = dst + 1;
         }
         i += 2;
     }
-    close_between(cx, next, u32::MAX)
+    close_between(cx, next, u32::MAX, flags)
 }
 
-/// `close_range(first, last)`, or a loop of `close` where the kernel lacks it.
+/// `close_range(first, last, flags)`, or a loop of `close` (or of `fcntl(F_SETFD, FD_CLOEXEC)`
+/// with `CLOSE_RANGE_CLOEXEC`) up to `RLIMIT_NOFILE` where the kernel lacks it: no
+/// `close_range` before 5.9, no `CLOSE_RANGE_CLOEXEC` before 5.11.
 #[aspawn::child]
-fn close_between(cx: &Ctx, first: u32, last: u32) -> Result<(), Failure> {
-    match cx.close_range(first, last, 0) {
+fn close_between(cx: &Ctx, first: u32, last: u32, flags: u32) -> Result<(), Failure> {
+    match cx.close_range(first, last, flags) {
         Ok(()) => Ok(()),
         Err(e) => {
-            if e != aspawn::Errno::NOSYS {
+            let cloexec = flags & consts::CLOSE_RANGE_CLOEXEC != 0;
+            if e != aspawn::Errno::NOSYS && !(cloexec && e == aspawn::Errno::INVAL) {
                 return Err(Failure::new(e, "close_range"));
             }
             let (soft, _) = cx.prlimit(0, consts::RLIMIT_NOFILE, None).context("getrlimit")?;
             let end = last.min(soft.min(u32::MAX as u64) as u32);
             let mut fd = first;
             while fd <= end && fd < u32::MAX {
-                let _ = cx.close(Fd::from_raw(fd as i32));
+                if cloexec {
+                    let _ = cx.set_cloexec(Fd::from_raw(fd as i32), true);
+                } else {
+                    let _ = cx.close(Fd::from_raw(fd as i32));
+                }
                 fd += 1;
             }
             Ok(())

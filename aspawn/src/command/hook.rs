@@ -19,7 +19,9 @@ use core::marker::PhantomData;
 
 use super::child::{Plan, finish, prepare};
 use crate::arg::{ChildArg, Place};
+use crate::consts::{SIG_SETMASK, SIGPIPE};
 use crate::ctx::Ctx;
+use crate::engine::sys::{self, KernelSigaction};
 use crate::error::{ChildResult, Failure, SpawnError};
 use crate::private::ops::ChildCall;
 use crate::private::{ChildFn, ChildReturn};
@@ -50,19 +52,25 @@ pub fn run_here<F: ChildFn>(
         }
     };
     let mut mask = 0u64;
-    if let Err(e) = crate::engine::sys::sigprocmask(crate::consts::SIG_BLOCK, None, Some(&mut mask))
-    {
+    if let Err(e) = sys::sigprocmask(crate::consts::SIG_BLOCK, None, Some(&mut mask)) {
         return e.into();
     }
     // std resets SIGPIPE (which Rust programs ignore) before its exec; the engine does it for a
-    // spawned child.
-    let _ =
-        crate::engine::sys::set_disposition(crate::consts::SIGPIPE, crate::engine::sys::SIG_DFL);
+    // spawned child. The child function empties the signal mask.
+    let mut pipe = KernelSigaction { handler: sys::SIG_IGN, flags: 0, restorer: 0, mask: 0 };
+    let pipe_saved = sys::sigaction(SIGPIPE, None, Some(&mut pipe)).is_ok();
+    let _ = sys::set_disposition(SIGPIPE, sys::SIG_DFL);
     let cx = crate::ctx::Ctx::new(-1, mask);
     let err = match F::call(&cx, args).into_exit() {
         Err(failure) => io::Error::from_raw_os_error(failure.errno().raw_os_error()),
         Ok(_) => io::Error::other("the command's child function returned without exec"),
     };
+    // `execve` failed: give this thread its signal mask and SIGPIPE disposition back (std
+    // leaves both reset), so a Rust program that goes on is not killed by its next EPIPE.
+    if pipe_saved {
+        let _ = sys::sigaction(SIGPIPE, Some(&pipe), None);
+    }
+    let _ = sys::sigprocmask(SIG_SETMASK, Some(&mask), None);
     drop(stack);
     err
 }

@@ -1,8 +1,8 @@
 //! [`Command`]: a drop-in for `std::process::Command` on top of the engine.
 //!
-//! The child a `Command` runs is itself an `#[aspawn::child]` function ([`child`]): the same
-//! compile-time checks as any user's child, the same raw system calls. What std does in its
-//! child (or asks `posix_spawn` to do) happens there, in std's order; what the child needs is
+//! The child a `Command` runs is itself an `#[aspawn::child]` function (`command/child.rs`):
+//! the same compile-time checks as any user's child, the same raw system calls. What std does in
+//! its child (or asks `posix_spawn` to do) happens there, in std's order; what the child needs is
 //! built once per spawn in the parent (the environment, the fd map) and deep-copied into a stack
 //! from a [`StackPool`].
 //!
@@ -22,6 +22,7 @@
 //!   every other fd), `groups` on stable, and a choice of [`StackPool`].
 
 pub(crate) mod child;
+mod environ;
 mod hook;
 mod process;
 mod stdio;
@@ -281,12 +282,17 @@ impl Command {
 
     /// Replaces the current process with the command, as `CommandExt::exec`: every option is
     /// applied to *this* process (by the same child function, run here), then `execvp`. Returns
-    /// only on failure; the process may then be left with some options applied.
+    /// only on failure, with std's error; the process may then be left with some options
+    /// applied (streams, ids, working directory …), as with std. Unlike std, a failed `exec`
+    /// gives the calling thread its signal mask and `SIGPIPE` disposition back, and with
+    /// `keep_fd`/`fd_map` the other fds are only marked close-on-exec, not closed, so the
+    /// process's own files stay valid. `pdeathsig` watches this process's parent.
     pub fn exec(&mut self) -> io::Error {
-        let prepared = match self.prepare([Default_::Inherit; 3]) {
+        let mut prepared = match self.prepare([Default_::Inherit; 3]) {
             Ok(p) => p,
             Err(e) => return e,
         };
+        prepared.exec = true;
         let stack = match self.stack_for(&prepared) {
             Ok(s) => s,
             Err(e) => return e,
@@ -301,7 +307,9 @@ impl Command {
 
     // --- aspawn's own -----------------------------------------------------------------------
 
-    /// Starts a new session in the child (`setsid`, after the process group).
+    /// Starts a new session in the child (`setsid`, after the process group). Combined with
+    /// [`Command::process_group`], the child is already a group leader and `setsid` fails with
+    /// `EPERM`, as with std.
     pub fn setsid(&mut self, on: bool) -> &mut Command {
         self.setsid = on;
         self
@@ -337,6 +345,11 @@ impl Command {
     /// Asks for signal `sig` when the thread that spawns the child dies
     /// (`prctl(PR_SET_PDEATHSIG)`; Linux ties it to the *thread*). If the parent is already gone
     /// when the child sets it, the child signals itself.
+    ///
+    /// With [`Command::spawn_nowait`], a spawning thread that exits before the child has set it
+    /// (before release) may go unnoticed: the child then belongs to another thread of the same
+    /// process, and no signal comes. [`Command::spawn`] waits for the release, so it cannot
+    /// miss it.
     pub fn pdeathsig(&mut self, sig: i32) -> &mut Command {
         self.pdeathsig = Some(sig);
         self
@@ -595,7 +608,7 @@ impl Command {
         let env = self.env_for_child();
         let clear_groups =
             self.uid.is_some() && self.groups.is_none() && rustix::process::getuid().is_root();
-        Ok(Prepared { cmd: self, env, fds, clear_groups, pipes, _held: held })
+        Ok(Prepared { cmd: self, env, fds, clear_groups, exec: false, pipes, _held: held })
     }
 
     /// `None`: the parent's environment as is; otherwise `KEY=VALUE` entries in key order, as
@@ -654,6 +667,10 @@ pub struct Prepared<'a> {
     env: Option<Vec<OsString>>,
     fds: Vec<String>,
     clear_groups: bool,
+    /// For `Command::exec`: the options apply to this process, whose parent is `getppid()`, and
+    /// unkept fds are marked close-on-exec rather than closed (the process goes on, with its
+    /// fds, if `execve` fails).
+    exec: bool,
     pipes: Pipes,
     /// Parent fds the child maps (pipe ends, `/dev/null`, moved copies): open until the clone.
     _held: Vec<OwnedFd>,
@@ -671,7 +688,11 @@ impl Prepared<'_> {
         };
         let env = match &self.env {
             Some(v) => strs(&mut v.iter().map(|s| s.len())),
-            None => strs(&mut std::env::vars_os().map(|(k, v)| k.len() + v.len() + 1)),
+            None => {
+                // What `Envp::inherit()` will place, sized without copying the environment.
+                let (n, bytes) = environ::size();
+                bytes + n * 8 + 16
+            }
         };
         strs(&mut self.cmd.args.iter().map(|a| a.len()))
             + env
@@ -701,12 +722,18 @@ impl Place<child::Plan> for &Prepared<'_> {
             Some(g) => Some(Place::place(g, p)?),
             None => None,
         };
-        let parent = std::process::id() as i32;
+        // The process whose death `pdeathsig` watches: ours, or for `exec` our parent (0 when
+        // it is outside our pid namespace, which is also what the child's `getppid` sees).
+        let parent = match self.exec {
+            false => std::process::id() as i32,
+            true => rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get()),
+        };
+        let close_flags = if self.exec { crate::consts::CLOSE_RANGE_CLOEXEC } else { 0 };
         Ok((
             (prog, argv, envp, cwd),
             fds,
             (
-                !cmd.fd_map.is_empty(),
+                (!cmd.fd_map.is_empty()).then_some(close_flags),
                 cmd.setsid,
                 cmd.pgroup,
                 cmd.umask,

@@ -263,7 +263,8 @@ fn reset_signals(all: bool) {
 
 /// Places the arguments, clones, and returns at once (DESIGN §4.1).
 ///
-/// Syscalls on this path: `pipe2`, `rt_sigprocmask` twice, the clone. No allocation.
+/// Syscalls on this path: `pipe2`, `rt_sigprocmask` twice, the clone (and one `fcntl` when the
+/// caller has closed its fds 0–2). No allocation.
 pub(crate) fn spawn<F, P>(mut stack: Stack, place: P) -> Result<Spawned, SpawnError>
 where
     F: ChildFn,
@@ -288,6 +289,19 @@ where
     let (report_r, report_w) = match rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC) {
         Ok(p) => p,
         Err(e) => return Err(SpawnError::os(e, "pipe2").with_stack(stack)),
+    };
+    // A parent that closed its fds 0–2 gets them back from `pipe2`. The child may `dup2` a
+    // standard stream onto the write end's number, and `Ctx` refuses to touch the report fd, so
+    // move the write end above 2 (`F_DUPFD_CLOEXEC`, then the low copy is closed). The read end
+    // may stay low: the child never needs it. With 0–2 open, the common case, this is one
+    // comparison and the hot path stays `pipe2` + 2 × `rt_sigprocmask` + clone.
+    let report_w = if report_w.as_raw_fd() > 2 {
+        report_w
+    } else {
+        match rustix::io::fcntl_dupfd_cloexec(&report_w, 3) {
+            Ok(fd) => fd,
+            Err(e) => return Err(SpawnError::os(e, "fcntl(F_DUPFD_CLOEXEC)").with_stack(stack)),
+        }
     };
     let entry: unsafe extern "C" fn(*const Block<F::Args>) -> ! = child_entry::<F>;
     // SAFETY: `block` and `slot` were just placed in the stack, which we own exclusively; no child

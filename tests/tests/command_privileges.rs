@@ -1,0 +1,229 @@
+//! `uid`, `gid` and `groups` for real (this needs root; without it each test prints a note and
+//! passes): the same cases through std and through ours, comparing what `id` and
+//! `/proc/self/status` show, and the order of the three calls (setgroups, setresgid, setresuid),
+//! seen through which step fails when a capability is missing.
+//!
+//! std has no stable `groups`, and its `pre_exec` runs after its `setuid`, so where a case needs
+//! supplementary groups, std's side makes all three calls in a `pre_exec`, in our order.
+
+use std::io::ErrorKind;
+use std::os::unix::process::CommandExt;
+
+use aspawn::Errno;
+use rustix::event::{PollFd, PollFlags};
+use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
+
+const NOBODY: u32 = 65534;
+const USERS: u32 = 100;
+
+/// Prints the ids as `id` sees them, then as the kernel keeps them (real, effective, saved, fs).
+const SCRIPT: &str = "id -u; id -g; id -G; grep -E '^(Uid|Gid|Groups):' /proc/self/status";
+
+fn root() -> bool {
+    if rustix::process::geteuid().is_root() {
+        return true;
+    }
+    println!("note: not root, skipping the privilege tests (they need CAP_SETUID and CAP_SETGID)");
+    false
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Seen {
+    Ran { code: Option<i32>, stdout: String, stderr: String },
+    Failed { kind: ErrorKind, errno: Option<i32>, message: String },
+}
+
+fn seen(r: std::io::Result<std::process::Output>) -> Seen {
+    match r {
+        Ok(o) => Seen::Ran {
+            code: o.status.code(),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        },
+        Err(e) => Seen::Failed { kind: e.kind(), errno: e.raw_os_error(), message: e.to_string() },
+    }
+}
+
+/// The ids a case asks for; `None` leaves that one alone.
+#[derive(Clone, Copy)]
+struct Ids {
+    uid: Option<u32>,
+    gid: Option<u32>,
+    groups: Option<&'static [u32]>,
+}
+
+fn ours(ids: Ids) -> aspawn::Command {
+    let mut c = aspawn::Command::new("sh");
+    c.args(["-c", SCRIPT]);
+    if let Some(u) = ids.uid {
+        c.uid(u);
+    }
+    if let Some(g) = ids.gid {
+        c.gid(g);
+    }
+    if let Some(g) = ids.groups {
+        c.groups(g);
+    }
+    c
+}
+
+/// std's equivalent: its own `uid`/`gid` when the case sets no groups; otherwise the three calls
+/// in a `pre_exec`, in our order.
+fn stds(ids: Ids) -> std::process::Command {
+    let mut c = std::process::Command::new("sh");
+    c.args(["-c", SCRIPT]);
+    let Some(groups) = ids.groups else {
+        if let Some(u) = ids.uid {
+            c.uid(u);
+        }
+        if let Some(g) = ids.gid {
+            c.gid(g);
+        }
+        return c;
+    };
+    let (uid, gid) = (ids.uid, ids.gid);
+    let cvt = |r: libc::c_int| if r == -1 { Err(std::io::Error::last_os_error()) } else { Ok(()) };
+    // SAFETY: setgroups/setresgid/setresuid are async-signal-safe system calls; `groups` is a
+    // `'static` slice.
+    unsafe {
+        c.pre_exec(move || {
+            cvt(libc::setgroups(groups.len(), groups.as_ptr()))?;
+            if let Some(g) = gid {
+                cvt(libc::setresgid(g, g, g))?;
+            }
+            if let Some(u) = uid {
+                cvt(libc::setresuid(u, u, u))?;
+            }
+            Ok(())
+        })
+    };
+    c
+}
+
+#[test]
+fn ids_agree_with_std() {
+    if !root() {
+        return;
+    }
+    let none = Ids { uid: None, gid: None, groups: None };
+    let cases: [(&str, Ids, Option<&str>); 7] = [
+        (
+            "uid, gid and groups",
+            Ids { uid: Some(NOBODY), gid: Some(NOBODY), groups: Some(&[NOBODY, USERS]) },
+            Some("65534\n65534\n65534 100\n"),
+        ),
+        // A root parent dropping to `uid` without `groups` clears the supplementary groups.
+        ("uid only", Ids { uid: Some(NOBODY), ..none }, Some("65534\n0\n0\n")),
+        ("gid only", Ids { gid: Some(NOBODY), ..none }, None),
+        ("uid and gid", Ids { uid: Some(NOBODY), gid: Some(NOBODY), ..none }, None),
+        ("groups only", Ids { groups: Some(&[USERS]), ..none }, Some("0\n0\n0 100\n")),
+        ("no groups at all", Ids { uid: Some(NOBODY), groups: Some(&[]), ..none }, None),
+        (
+            "groups with duplicates",
+            Ids { gid: Some(USERS), groups: Some(&[USERS, NOBODY, USERS]), ..none },
+            None,
+        ),
+    ];
+    let mut bad = Vec::new();
+    for (what, ids, want) in cases {
+        let (s, o) = (seen(stds(ids).output()), seen(ours(ids).output()));
+        eprintln!("{what}: {o:?}");
+        if s != o {
+            bad.push(format!("{what}:\n  std:    {s:?}\n  aspawn: {o:?}"));
+        }
+        match (&o, want) {
+            (Seen::Ran { code: Some(0), stdout, .. }, Some(w)) => {
+                assert!(stdout.starts_with(w), "{what}: {stdout:?}, want it to start {w:?}")
+            }
+            (Seen::Ran { code: Some(0), .. }, None) => {}
+            (other, _) => panic!("{what}: {other:?}"),
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// Spawns `cmd` and gives the step and errno of the child's failure, if it failed.
+fn failed_step(cmd: &mut aspawn::Command) -> Option<(&'static str, Errno)> {
+    let mut pending = cmd.spawn_nowait().unwrap();
+    loop {
+        {
+            let fd = pending.release_fd();
+            let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+            match rustix::event::poll(&mut fds, None) {
+                Ok(_) | Err(Errno::INTR) => {}
+                Err(e) => panic!("poll: {e}"),
+            }
+        }
+        match pending.spawned().try_released() {
+            None => continue,
+            Some(Ok((mut child, _stack))) => {
+                child.wait().unwrap();
+                return None;
+            }
+            Some(Err(failed)) => return Some((failed.step(), failed.errno())),
+        }
+    }
+}
+
+/// Runs `f` on a new thread whose effective capabilities lack `drop` (capabilities are per
+/// thread, and a child gets the credentials of the thread that spawns it).
+fn without<T: Send>(drop: CapabilitySet, f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let mut caps = capabilities(None).unwrap();
+            caps.effective.remove(drop);
+            set_capabilities(None, caps).unwrap();
+            f()
+        })
+        .join()
+        .unwrap()
+    })
+}
+
+/// The calls come in Go's order, setgroups → setresgid → setresuid, and a failure names its
+/// step: without `CAP_SETGID` the first of the group calls fails; without `CAP_SETUID`, only the
+/// last. std fails the same cases with the same error.
+#[test]
+fn the_order_is_setgroups_setresgid_setresuid() {
+    if !root() {
+        return;
+    }
+    let all = Ids { uid: Some(NOBODY), gid: Some(NOBODY), groups: Some(&[NOBODY]) };
+    let no_groups = Ids { groups: None, ..all };
+    let gid_only = Ids { uid: None, groups: None, ..all };
+    // (missing capability, ids, the step that fails)
+    let cases: [(CapabilitySet, Ids, &str); 4] = [
+        (CapabilitySet::SETGID, all, "setgroups"),
+        // With `uid` and no `groups`, the groups are cleared first, ignoring EPERM as std does;
+        // then `setresgid` fails, in the middle.
+        (CapabilitySet::SETGID, no_groups, "setresgid"),
+        (CapabilitySet::SETGID, gid_only, "setresgid"),
+        // Group calls done, the user id last.
+        (CapabilitySet::SETUID, all, "setresuid"),
+    ];
+    for (cap, ids, step) in cases {
+        let (ours_step, o, s) = without(cap, || {
+            (failed_step(&mut ours(ids)), seen(ours(ids).output()), seen(stds(ids).output()))
+        });
+        eprintln!("without {cap:?}: {ours_step:?}, {o:?}");
+        assert_eq!(ours_step, Some((step, Errno::PERM)), "{cap:?}");
+        assert_eq!(o, s, "{cap:?} {step}: std and aspawn differ");
+        assert!(matches!(o, Seen::Failed { errno: Some(libc::EPERM), .. }), "{o:?}");
+    }
+    // With both capabilities the three succeed: setresuid came last (after it, without root,
+    // the group calls would fail).
+    assert_eq!(failed_step(ours(all).stdout(aspawn::Stdio::null())), None);
+}
+
+/// `u32::MAX` is `-1`, which `setresuid`/`setresgid` read as "leave unchanged": std's
+/// `setuid`/`setgid` refuse it with `EINVAL`, and so must we, rather than run the child with the
+/// parent's ids. (Root or not: the kernel checks the id before the permission.)
+#[test]
+fn an_id_of_u32_max_is_refused_as_in_std() {
+    for (what, uid, gid) in [("uid", Some(u32::MAX), None), ("gid", None, Some(u32::MAX))] {
+        let ids = Ids { uid, gid, groups: None };
+        let (s, o) = (seen(stds(ids).output()), seen(ours(ids).output()));
+        assert_eq!(o, s, "{what}");
+        assert!(matches!(o, Seen::Failed { errno: Some(libc::EINVAL), .. }), "{what}: {o:?}");
+    }
+}
