@@ -280,7 +280,7 @@ class Svg:
 
 
 LEFT = 270  # room for method labels
-RIGHT = 110  # room for value labels past the longest bar
+RIGHT = 200  # room for value labels past the longest bar
 BAR = 13
 GAP = 3
 ROW_GAP = 12
