@@ -68,3 +68,18 @@ pub fn exec_to(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp, out: Fd) -> Chil
 pub fn exit_with(_cx: &Ctx, code: i32) -> i32 {
     code
 }
+
+/// Restores the signal mask, then sends itself `sig`: with the parent's handlers reset, the
+/// default action ends it (exit 2 or 3 if `getpid` or the mask fail, 0 if it survives).
+#[aspawn::child]
+pub fn raise_then_exit(cx: &Ctx, sig: i32) -> i32 {
+    let pid = match cx.getpid() {
+        Ok(p) => p,
+        Err(_) => return 2,
+    };
+    if cx.restore_sigmask().is_err() {
+        return 3;
+    }
+    let _ = cx.kill(pid, sig);
+    0
+}

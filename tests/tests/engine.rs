@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Errno, Fd, ResultExt, SpawnErrorKind, Stack};
-use aspawn_tests::{exec_to, exit_with};
+use aspawn_tests::{exec_to, exit_with, raise_then_exit};
 
 #[aspawn::child]
 fn execvp_to(cx: &Ctx, file: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
@@ -265,19 +265,6 @@ static HANDLER_RAN: AtomicBool = AtomicBool::new(false);
 
 extern "C" fn on_usr1(_: libc::c_int) {
     HANDLER_RAN.store(true, Ordering::SeqCst);
-}
-
-#[aspawn::child]
-fn raise_then_exit(cx: &Ctx, sig: i32) -> i32 {
-    let pid = match cx.getpid() {
-        Ok(p) => p,
-        Err(_) => return 2,
-    };
-    if cx.restore_sigmask().is_err() {
-        return 3;
-    }
-    let _ = cx.kill(pid, sig);
-    0
 }
 
 #[test]

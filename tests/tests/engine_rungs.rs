@@ -10,21 +10,8 @@ use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use aspawn::__private::{clone_mode, force_clone_mode};
-use aspawn::{CloneMode, Ctx, Envp, Stack};
-use aspawn_tests::exec_to;
-
-#[aspawn::child]
-fn raise_then_exit(cx: &Ctx, sig: i32) -> i32 {
-    let pid = match cx.getpid() {
-        Ok(p) => p,
-        Err(_) => return 2,
-    };
-    if cx.restore_sigmask().is_err() {
-        return 3;
-    }
-    let _ = cx.kill(pid, sig);
-    0
-}
+use aspawn::{CloneMode, Envp, Stack};
+use aspawn_tests::{exec_to, raise_then_exit};
 
 static HANDLER_RAN: AtomicBool = AtomicBool::new(false);
 
