@@ -2,7 +2,7 @@
 //!
 //! It spawns a few real programs with `#[aspawn::child]` functions that redirect output, change
 //! directory and report a typed failure, then times the call that holds the caller for aspawn,
-//! std's `Command::spawn` and glibc's `posix_spawn`, side by side.
+//! std's `Command::spawn`, glibc's `posix_spawn` and `aspawn::Command`, side by side.
 
 use std::io::Read;
 use std::process::Command;
@@ -125,7 +125,9 @@ fn main() -> Result<(), Error> {
     let rounds = 300;
     println!("\nparent blocked per spawn of /bin/true — median of {rounds}, methods interleaved:");
     let (mut ours, mut std_cmd, mut posix) = (Vec::new(), Vec::new(), Vec::new());
+    let mut our_cmd = Vec::new();
     let mut cmd = Command::new("/bin/true");
+    let mut acmd = aspawn::Command::new("/bin/true");
     let ps = PosixSpawn::new(c"/bin/true", &[c"true"]);
     for _ in 0..rounds {
         let t = Instant::now();
@@ -144,18 +146,27 @@ fn main() -> Result<(), Error> {
         let pid = ps.spawn()?;
         posix.push(t.elapsed());
         waitpid(pid)?;
+
+        let t = Instant::now();
+        let pending = acmd.spawn_nowait()?;
+        our_cmd.push(t.elapsed());
+        pending.wait_released()?.wait()?;
     }
-    let rows: [(&str, Duration); 3] = [
+    let rows: [(&str, Duration); 4] = [
         ("aspawn (reused stack)", median(&mut ours)),
+        ("aspawn::Command::spawn_nowait", median(&mut our_cmd)),
         ("std Command::spawn", median(&mut std_cmd)),
         ("glibc posix_spawn", median(&mut posix)),
     ];
     let base = micros(rows[0].1);
-    println!("  {:<24} {:>10} {:>10}", "method", "median", "vs aspawn");
+    println!("  {:<28} {:>10} {:>10}", "method", "median", "vs aspawn");
     for (name, d) in rows {
-        println!("  {:<24} {:>7.1} µs {:>9.1}×", name, micros(d), micros(d) / base);
+        println!("  {:<28} {:>7.1} µs {:>9.1}×", name, micros(d), micros(d) / base);
     }
-    println!("\naspawn returns as soon as the child exists; the others wait for its execve.");
+    println!(
+        "\naspawn (spawn!, and Command::spawn_nowait) returns as soon as the child exists; \
+         the others wait for its execve."
+    );
     println!("Full benchmarks: cargo bench -p aspawn-benches (see README.md).");
     Ok(())
 }
