@@ -31,6 +31,7 @@ METHODS = [
     ("aspawn_reuse", "aspawn, reused stack"),
     ("aspawn_fresh", "aspawn, fresh stack each time"),
     ("aspawn_reuse_empty_env", "aspawn, reused stack, empty envp"),
+    ("aspawn_command", "aspawn::Command::spawn_nowait"),
     ("aspawn_64_stacks", "aspawn, 64 reused stacks"),
     ("vfork_exec", "vfork + execve"),
     ("posix_spawn", "glibc posix_spawn"),

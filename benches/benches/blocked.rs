@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use aspawn_benches::ours::{AspawnFresh, AspawnReuse, AspawnReuseNoEnv};
+use aspawn_benches::ours::{AspawnCommand, AspawnFresh, AspawnReuse, AspawnReuseNoEnv};
 use aspawn_benches::peers::{Floor, ForkExec, PosixSpawn, StdCommand, VforkExec};
 use aspawn_benches::{Ballast, Spawner, Target, ballast::GIB, time_blocked};
 use criterion::measurement::WallTime;
@@ -28,6 +28,7 @@ fn methods(g: &mut BenchmarkGroup<'_, WallTime>, big_parent: bool) {
     if !big_parent {
         bench(g, "aspawn_reuse_empty_env", AspawnReuseNoEnv::new());
     }
+    bench(g, "aspawn_command", AspawnCommand::bin_true());
     bench(g, "vfork_exec", VforkExec(Target::bin_true()));
     bench(g, "posix_spawn", PosixSpawn(Target::bin_true()));
     bench(g, "std_command", StdCommand::bin_true());

@@ -7,6 +7,7 @@
 //! - [`AspawnFresh`] — a new [`Stack`] (mmap + guard) for every spawn, unmapped after release
 //!   (outside the timed region).
 //! - [`AspawnStacks`] — a set of reused stacks, for the pipelined throughput benchmark.
+//! - [`AspawnCommand`] — `aspawn::Command::spawn_nowait`, the std-like front door.
 
 use std::ffi::{CStr, CString};
 
@@ -158,5 +159,30 @@ impl Spawner for AspawnStacks {
 
     fn reap(&mut self, spawned: Spawned) {
         self.stacks.push(reap_exec(spawned));
+    }
+}
+
+/// `aspawn::Command::spawn_nowait()` of `/bin/true`: the std-like front door, with its own
+/// `#[aspawn::child]` function, the parent's environment and a stack from the global pool.
+pub struct AspawnCommand(aspawn::Command);
+
+impl AspawnCommand {
+    /// `Command::new("/bin/true")`.
+    pub fn bin_true() -> Self {
+        AspawnCommand(aspawn::Command::new("/bin/true"))
+    }
+}
+
+impl Spawner for AspawnCommand {
+    type InFlight = aspawn::command::PendingChild;
+
+    #[inline]
+    fn spawn(&mut self) -> Self::InFlight {
+        self.0.spawn_nowait().expect("Command::spawn_nowait")
+    }
+
+    fn reap(&mut self, pending: Self::InFlight) {
+        let mut child = pending.wait_released().expect("exec /bin/true");
+        assert!(child.wait().expect("wait").success());
     }
 }
