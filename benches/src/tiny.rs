@@ -8,7 +8,6 @@
 use std::ffi::CString;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// Where the one loadable segment goes.
@@ -70,16 +69,24 @@ pub struct TinyExe {
 
 impl TinyExe {
     /// Writes the program into `dir` under a name unique to this process.
+    ///
+    /// The file is written by a `cat` child, not by this process: a file open for writing
+    /// cannot be exec'd (`ETXTBSY`), and any child another thread clones while *we* hold it
+    /// open would keep a copy of that fd until its own exec. `cat`'s fd never enters our table.
     pub fn create_in(dir: &Path) -> std::io::Result<Self> {
         let path = dir.join(format!("aspawn-bench-exit0-{}", std::process::id()));
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o755)
-            .open(&path)?;
-        f.write_all(&elf_bytes())?;
-        drop(f); // a file open for writing cannot be exec'd (ETXTBSY)
+        let mut writer = std::process::Command::new("/bin/sh")
+            .args(["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh"])
+            .arg(&path)
+            .stdin(std::process::Stdio::piped())
+            .spawn()?;
+        let mut stdin = writer.stdin.take().expect("stdin is piped");
+        stdin.write_all(&elf_bytes())?;
+        drop(stdin);
+        let status = writer.wait()?;
+        if !status.success() {
+            return Err(std::io::Error::other(format!("writing {}: {status}", path.display())));
+        }
         let c_path = CString::new(path.as_os_str().as_bytes()).expect("temp paths have no NUL");
         Ok(TinyExe { path, c_path })
     }
