@@ -83,3 +83,19 @@ pub fn raise_then_exit(cx: &Ctx, sig: i32) -> i32 {
     let _ = cx.kill(pid, sig);
     0
 }
+
+/// Writes `body` to `path` with `mode` through a `sh`/`cat` child, so that the file is never
+/// open for writing in *this* process: a child that another test thread clones meanwhile would
+/// keep a copy of that fd until its exec, and exec'ing the file would then fail with `ETXTBSY`.
+pub fn write_file_outside(path: &std::path::Path, body: &[u8], mode: u32) {
+    use std::io::Write;
+    let mut w = std::process::Command::new("/bin/sh")
+        .args(["-c", "cat > \"$1\" && chmod \"$2\" \"$1\"", "sh"])
+        .arg(path)
+        .arg(format!("{mode:o}"))
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn sh");
+    w.stdin.take().expect("piped").write_all(body).expect("write to cat");
+    assert!(w.wait().expect("wait sh").success(), "writing {}", path.display());
+}

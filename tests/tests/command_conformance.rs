@@ -20,7 +20,6 @@ use std::ffi::OsStr;
 use std::fs::{self, File};
 use std::io::{ErrorKind, Read, Write};
 use std::os::fd::{AsRawFd, OwnedFd};
-use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -90,10 +89,9 @@ fn fx() -> &'static PathBuf {
         let _ = fs::remove_dir_all(&d);
         fs::create_dir_all(d.join("bin")).unwrap();
         fs::create_dir_all(d.join("dir")).unwrap();
+        // Written by a child process: see `write_file_outside` (ETXTBSY).
         let write = |rel: &str, body: &str, mode: u32| {
-            let p = d.join(rel);
-            fs::write(&p, body).unwrap();
-            fs::set_permissions(&p, fs::Permissions::from_mode(mode)).unwrap();
+            aspawn_tests::write_file_outside(&d.join(rel), body.as_bytes(), mode);
         };
         write("noexec.sh", "#!/bin/sh\necho should not run\n", 0o644);
         write("noshebang", "echo from a script without shebang\n", 0o755);
