@@ -30,6 +30,10 @@ use crate::stack::Stack;
 /// [`Spawned::try_released`], or `released().await` with the `tokio` feature) gives back the
 /// [`Child`] and the stack once the child has exec'd or exited — or a [`ChildFailed`] when it
 /// reported a failure.
+///
+/// Until it execs, the child holds a copy of every fd the parent had at the clone, `O_CLOEXEC` or
+/// not, as a forked child does: a pipe's write end stays open (no EOF yet), and a file another
+/// thread was writing cannot be exec'd (`ETXTBSY`) until the child has exec'd or exited.
 #[must_use = "a Spawned owns the child's stack: wait for its release to reuse the stack"]
 pub struct Spawned {
     pid: i32,
