@@ -363,25 +363,39 @@ fn stack_too_small_for_the_arguments_is_a_spawn_error() {
 
 #[test]
 fn report_fd_cannot_be_closed_by_the_child() {
+    /// Counts the open fds from 3 up (`dup` succeeds on them) whose `close` is refused, then
+    /// `close_range`s everything from 3 and counts the open fds left. Exit code: refused × 10 +
+    /// left. Only the engine's report fd may be refused and may survive: 11.
     #[aspawn::child]
-    fn close_all_then_exit(cx: &Ctx) -> i32 {
-        // Try to close every low fd; the engine's report fd must survive (EBADF for it).
-        let mut fd = 3;
+    fn close_all_then_count(cx: &Ctx) -> i32 {
         let mut refused = 0;
-        while fd < 64 {
-            if cx.close(Fd::from_raw(fd)) == Err(Errno::BADF) {
-                refused += 1;
+        let mut fd = 3;
+        while fd < 1024 {
+            if let Ok(copy) = cx.dup(Fd::from_raw(fd)) {
+                let _ = cx.close(copy);
+                if cx.close(Fd::from_raw(fd)) == Err(Errno::BADF) {
+                    refused += 1;
+                }
             }
             fd += 1;
         }
         let _ = cx.close_range(3, u32::MAX, 0);
-        if refused > 0 { 0 } else { 1 }
+        let mut left = 0;
+        let mut fd = 3;
+        while fd < 1024 {
+            if let Ok(copy) = cx.dup(Fd::from_raw(fd)) {
+                let _ = cx.close(copy);
+                left += 1;
+            }
+            fd += 1;
+        }
+        refused * 10 + left
     }
-    let (mut child, _) = aspawn::spawn!(Stack::new().unwrap(), close_all_then_exit, ())
+    let (mut child, _) = aspawn::spawn!(Stack::new().unwrap(), close_all_then_count, ())
         .unwrap()
         .wait_released()
         .unwrap();
-    assert!(child.wait().unwrap().success());
+    assert_eq!(child.wait().unwrap().code(), Some(11));
 }
 
 #[test]
