@@ -46,8 +46,11 @@ fn seen(r: std::io::Result<std::process::Output>, leader: u32) -> Seen {
     assert!(out.status.success(), "{out:?}");
     let s = String::from_utf8(out.stdout).unwrap();
     let v: Vec<&str> = s.split_whitespace().collect();
-    let pgrp0 = rustix::process::getpgrp().as_raw_nonzero().get();
-    let sid0 = rustix::process::getsid(None).unwrap().as_raw_nonzero().get();
+    // Raw ids: in a pid namespace whose group or session leader lives outside it (a CI
+    // container), the kernel reports 0, which `rustix::process::Pid` cannot hold.
+    // SAFETY: `getpgrp` and `getsid(0)` only read the calling process's ids.
+    let (pgrp0, sid0) = unsafe { (libc::getpgrp(), libc::getsid(0)) };
+    assert!(sid0 >= 0, "getsid: {}", std::io::Error::last_os_error());
     Seen::Ids { pgrp: name(v[1], v[0], pgrp0, leader), sid: name(v[2], v[0], sid0, leader) }
 }
 
