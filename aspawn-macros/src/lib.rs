@@ -75,10 +75,9 @@ use proc_macro::TokenStream;
 ///   invocation (`println!`, `format!`, `vec!`, user macros: they expand after the attribute
 ///   ran), every `std::`/`core::`/`alloc::`/`libc::` path, `String`/`Vec`/`Box` …, and every
 ///   call that is not one of the calls listed above. A call `helper(cx, x)` becomes
-///   `(<helper as ChildCall>::CALL)(cx, x)`, where `helper` is the type this attribute generates
-///   beside each function it checks, with the approval marker (`unsafe impl Approved for helper`)
-///   that `ChildCall` requires; `CALL` is the function the attribute checked, whatever else of
-///   that name is in scope.
+///   `(<helper as Approved>::CALL)(cx, x)`, where `helper` is the type this attribute generates
+///   beside each function it checks, with its approval (`unsafe impl Approved for helper`);
+///   `CALL` is the function the attribute checked, whatever else of that name is in scope.
 /// - **No panic.** *The attribute* rejects `unwrap`, `expect`, `panic!`, `assert!`, indexing and
 ///   slicing, `/` and `%` (use `checked_div`/`checked_rem`), and rewrites `+ - * << >>`, unary
 ///   `-`, `+=` … to wrapping functions in `aspawn::__private::ops`. Defence in depth: built in
@@ -87,12 +86,18 @@ use proc_macro::TokenStream;
 ///   `no-panic` technique); aspawn's CI builds all its test children that way.
 /// - **No user code through traits.** Operators, comparisons, `?`, `for` and method calls would
 ///   call trait implementations, which may be a user's. *The attribute* rewrites operators to
-///   sealed generic functions (`ops::add(a, b)`), `?` to a `match` without `From`, `for i in a..b`
-///   to a `while` loop, `cx.NAME(…)` to the inherent `::aspawn::Ctx::NAME(cx, …)` and every
-///   allowlisted method to a sealed function `::aspawn::__private::methods::NAME(x, …)`, so that
-///   no user trait (even one implemented for `Fd` or `u32`, or with a method named like an
-///   allowed one) is reachable. `Some`/`None`/`Ok`/`Err` are made absolute, so a user item with
-///   one of those names is never used. Closures, fn pointers, struct literals, named fields and
+///   sealed generic functions (`K::add(a, b)`), `?` to a `match` without `From`, `for i in a..b`
+///   to a `while` loop, `cx.NAME(…)` to the inherent `C::NAME(cx, …)` and every allowlisted
+///   method to a sealed function `K::NAME(x, …)`, so that no user trait (even one implemented
+///   for `Fd` or `u32`, or with a method named like an allowed one) is reachable.
+///   `Some`/`None`/`Ok`/`Err` become `K::Some(x)` … (absolute `::core` paths in patterns), so a
+///   user item with one of those names is never used. `K` and `C` are
+///   `<<NAME as ::aspawn::__private::Approved>::Kit>` and `<… ::Ctx>`, `NAME` being the checked
+///   function's own type: every call is anchored in the function's approval, which has to be the
+///   real trait for the function to be spawned, and whose `Kit` and `Ctx` can only be the
+///   runtime's types; so even a crate that makes `::aspawn` or `::core` name something else
+///   (`extern crate self as aspawn;`, a renamed dependency) cannot put its own `add` or `Some`
+///   into a child. Closures, fn pointers, struct literals, named fields and
 ///   `dyn`/`impl Trait` are rejected, and a path that is not a local variable must have a child
 ///   value type (`ops::value(PATH)`), so no value with `Drop` or `Deref` can exist in the body.
 /// - **Only placed data.** *The attribute* checks each parameter type with
@@ -102,7 +107,7 @@ use proc_macro::TokenStream;
 /// - **No `unsafe`.** *The attribute* rejects `unsafe` blocks and puts `#[forbid(unsafe_code)]`
 ///   on the function.
 /// - **Bounded call depth.** *The attribute* rejects direct recursion by name, and generates
-///   `ChildCall::DEPTH` = 1 + the deepest `DEPTH` of the functions the body calls (or spawns
+///   `Approved::DEPTH` = 1 + the deepest `DEPTH` of the functions the body calls (or spawns
 ///   with `cx.spawn`), checked at compile time: recursion through other functions (`a` → `b` →
 ///   `a`, `crate::a` in `a`) is rustc's cycle error E0391 on `<impl at …>::DEPTH`, which lists
 ///   each function of the cycle, and a chain deeper than 64 calls fails the build.
@@ -110,11 +115,13 @@ use proc_macro::TokenStream;
 /// What it cannot see (the residual risk):
 ///
 /// - approval markers forged by hand with `unsafe impl`;
-/// - a crate that makes `::aspawn` name something else (`extern crate self as aspawn;` or
-///   `extern crate x as aspawn;` at its root, a renamed dependency, or a root `mod aspawn` in an
-///   edition-2015 crate) redirects every path the attribute generates, `__private::ops`
-///   included, and so can run any code in a child without writing `unsafe`: a deliberate
-///   subversion, like forging a marker, that the attribute cannot detect;
+/// - a crate that makes `::aspawn` name something else (`extern crate self as aspawn;`, a
+///   renamed dependency) no longer reaches the code of a child (see above), but still
+///   redirects the compile-time checks around it: the parameter-type assertion (the body can
+///   still only pass such a value to sealed functions, which refuse it, and `ChildFn` requires
+///   `Copy` arguments, so none has a `Drop`) and the 64-call depth limit (the cycle error for
+///   recursion stays; an over-deep chain hits the guard page), plus the placement glue, which
+///   runs in the parent;
 /// - the size of stack frames: the call depth is bounded, but large arrays in locals (and debug
 ///   builds' frames) take stack space. An overflow hits the guard page and kills the child
 ///   (alone, on Linux ≥ 5.16) — keep child bodies small or use `Stack::with_size`;

@@ -24,6 +24,14 @@ macro_rules! hand_child {
         enum $name {}
         // SAFETY: the body below is written by hand to the child rules: only Ctx calls on placed
         // values, no allocation, no panic.
+        unsafe impl ::aspawn::__private::Approved for $name {
+            type Kit = ::aspawn::__private::Kit;
+            type Ctx = ::aspawn::__private::Ctx;
+            type Fn = fn(&::aspawn::Ctx, ($($ty,)*)) -> $ret;
+            const CALL: Self::Fn = <Self as ::aspawn::__private::ChildFn>::call;
+            const DEPTH: usize = 1;
+        }
+        // SAFETY: as above.
         unsafe impl ::aspawn::__private::ChildFn for $name {
             type Args = ($($ty,)*);
             type Output = $ret;

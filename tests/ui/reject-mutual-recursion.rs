@@ -1,6 +1,6 @@
 //! `#[aspawn::child]` must reject this: recursion through two helpers (`ping` → `pong` →
 //! `ping`), which would overflow the child's small stack. The attribute cannot see it in one
-//! function; `ChildCall::DEPTH` turns it into a compile-time cycle error naming both.
+//! function; `Approved::DEPTH` turns it into a compile-time cycle error naming both.
 #![allow(unused)]
 use aspawn::Ctx;
 

@@ -1,5 +1,5 @@
 //! `#[aspawn::child]` must reject this: direct recursion written as `crate::countdown`, which
-//! the name check does not recognise; `ChildCall::DEPTH` makes it a compile-time cycle error.
+//! the name check does not recognise; `Approved::DEPTH` makes it a compile-time cycle error.
 #![allow(unused)]
 use aspawn::Ctx;
 

@@ -6,20 +6,22 @@
 //!
 //! - `struct run;`: a unit struct with the function's name, in both namespaces, carrying the
 //!   function's docs. As a type, `spawn!(stack, run, …)` and calls from other child bodies name it;
-//!   as a value, `cmd.child_hook(run, (…))` passes it. `unsafe impl Approved for run {}` is the
-//!   approval marker. No code outside a child can call the function (it needs a `&Ctx`), so
-//!   nothing is lost by the function itself having no public name.
-//! - `impl ChildCall for run { const CALL: fn(&Ctx, CStrRef, Argv) -> ChildResult = run; }`: a
-//!   call `run(cx, …)` in another child body is rewritten to `(<run as ChildCall>::CALL)(cx, …)`,
-//!   so the callee is always the function this attribute checked (`ChildCall: Approved`).
+//!   as a value, `cmd.child_hook(run, (…))` passes it. No code outside a child can call the
+//!   function (it needs a `&Ctx`), so nothing is lost by the function itself having no public
+//!   name.
+//! - `unsafe impl Approved for run { type Kit; type Ctx; type Fn; const CALL; const DEPTH; }`:
+//!   the approval. `CALL` is the checked function: a call `run(cx, …)` in another child body is
+//!   rewritten to `(<run as Approved>::CALL)(cx, …)`, so the callee is always the function this
+//!   attribute checked. `Kit` and `Ctx` are the anchors every other call of the rewritten body
+//!   goes through (`<<run as Approved>::Kit>::add(a, b)`, see `rewrite.rs`).
 //! - `run::__aspawn_place`: the placement glue `spawn!` calls, one `impl Place<T>` per parameter
 //!   (the argument block is the tuple of the parameter types).
 //! - `unsafe impl ChildFn for run` when `run` returns `ChildResult` or `i32`: the runtime's
 //!   `extern "C"` entry point calls `ChildFn::call` with the placed tuple.
 //! - `const _: () = { assert_child_arg::<CStrRef>(); … }`: each parameter type must be a
 //!   sealed `ChildArg` type (SOUNDNESS item 8).
-//! - `ChildCall::DEPTH` = 1 + the deepest `DEPTH` of the `#[aspawn::child]` functions the body
-//!   calls, and `const _: () = check_depth(<run as ChildCall>::DEPTH)`: recursion through other
+//! - `Approved::DEPTH` = 1 + the deepest `DEPTH` of the `#[aspawn::child]` functions the body
+//!   calls, and `const _: () = check_depth(<run as Approved>::DEPTH)`: recursion through other
 //!   functions (`a` → `b` → `a`, or `crate::run` calling itself) is a compile-time cycle error,
 //!   and a chain deeper than `MAX_DEPTH` fails the build.
 
@@ -103,11 +105,18 @@ pub(crate) fn expand(
     // functions (`<impl at src/x.rs:LINE:COL>::DEPTH`) lists each function of the cycle.
     let deepest = callees.iter().fold(quote!(0), |acc, callee| {
         quote!(::aspawn::__private::ops::deeper(
-            <#callee as ::aspawn::__private::ops::ChildCall>::DEPTH, #acc
+            <#callee as ::aspawn::__private::Approved>::DEPTH, #acc
         ))
     });
-    let call_impl = quote_spanned! {name.span()=>
-        impl ::aspawn::__private::ops::ChildCall for #name {
+    // `unsafe` from the macro (the caller's `#![forbid(unsafe_code)]` is about the caller's
+    // code); the rest at the name, for the cycle error above.
+    let unsafe_kw = quote!(unsafe);
+    let approval = quote_spanned! {name.span()=>
+        // SAFETY: `CALL` is the function `#[aspawn::child]` checked just above, and `DEPTH`
+        // counts the `#[aspawn::child]` calls it makes.
+        #unsafe_kw impl ::aspawn::__private::Approved for #name {
+            type Kit = ::aspawn::__private::Kit;
+            type Ctx = ::aspawn::__private::Ctx;
             type Fn = fn(&::aspawn::__private::Ctx #(, #types)*) #ret;
             const CALL: Self::Fn = #hidden;
             const DEPTH: usize = 1 + #deepest;
@@ -117,7 +126,7 @@ pub(crate) fn expand(
     // chain deeper than `ops::MAX_DEPTH` a failed build (reported at the function's name).
     let depth_check = quote_spanned! {name.span()=>
         const _: () = ::aspawn::__private::ops::check_depth(
-            <#name as ::aspawn::__private::ops::ChildCall>::DEPTH,
+            <#name as ::aspawn::__private::Approved>::DEPTH,
         );
     };
 
@@ -144,10 +153,7 @@ pub(crate) fn expand(
         #[derive(Clone, Copy, Debug)]
         #vis struct #name;
 
-        // SAFETY: `#name` is the function `#[aspawn::child]` checked just above.
-        unsafe impl ::aspawn::__private::Approved for #name {}
-
-        #call_impl
+        #approval
 
         #depth_check
 

@@ -2,7 +2,7 @@
 //!
 //! A hook is an `#[aspawn::child]` helper, `fn hook(cx: &Ctx, a: A, …) -> Result<(), Failure>`;
 //! the attribute makes its name a unit value whose type carries the checked function
-//! (`ChildCall`). `child_hook` takes that value and stores, type-erased, the two ways to run
+//! (`Approved`). `child_hook` takes that value and stores, type-erased, the two ways to run
 //! [`Hooked<H, A>`] — the command's `prepare`, the hook, then `finish` — spawned, or in this process
 //! for [`Command::exec`](super::Command::exec). `Hooked` is the one child entry point written by
 //! hand (it is generic, which the attribute does not accept); it only sequences checked functions.
@@ -23,8 +23,8 @@ use crate::consts::{SIG_SETMASK, SIGPIPE};
 use crate::ctx::Ctx;
 use crate::engine::sys::{self, KernelSigaction};
 use crate::error::{ChildResult, Failure, SpawnError};
-use crate::private::ops::ChildCall;
-use crate::private::{ChildFn, ChildReturn};
+use crate::private::ops::deeper;
+use crate::private::{Approved, ChildFn, ChildReturn, Kit};
 use crate::spawned::Spawned;
 use crate::stack::{Placer, Stack};
 
@@ -117,14 +117,29 @@ impl<A, B, C, D> HookCall<(A, B, C, D)> for fn(&Ctx, A, B, C, D) -> Result<(), F
 /// The child a `Command` with a hook runs: the command's `prepare`, the hook `H`, then `finish`.
 pub(crate) struct Hooked<H, A>(PhantomData<fn() -> (H, A)>);
 
+// SAFETY: `CALL` is the `ChildFn::call` below, audited by hand as said there; its chain is
+// one call deeper than the deepest of `prepare`, `finish` and the hook.
+unsafe impl<H, A> Approved for Hooked<H, A>
+where
+    H: Approved + 'static,
+    H::Fn: HookCall<A>,
+    A: ChildArg,
+{
+    type Kit = Kit;
+    type Ctx = Ctx;
+    type Fn = fn(&Ctx, (Plan, A)) -> ChildResult;
+    const CALL: Self::Fn = <Self as ChildFn>::call;
+    const DEPTH: usize = 1 + deeper(H::DEPTH, deeper(prepare::DEPTH, finish::DEPTH));
+}
+
 // SAFETY: `call` makes three calls and two `?`: `prepare` and `finish`, `#[aspawn::child]`
-// functions of this crate reached through their checked `ChildCall::CALL`, and the hook's
-// `H::CALL`, which `H: ChildCall` (an `Approved` marker, `unsafe` to forge) vouches
+// functions of this crate reached through their checked `Approved::CALL`, and the hook's
+// `H::CALL`, which `H: Approved` (`unsafe` to forge) vouches
 // `#[aspawn::child]` checked. This glue is generic, which the attribute does not accept, so it is
 // audited here by hand: no allocation, TLS or panic (the `aspawn_nopanic` link check covers it).
 unsafe impl<H, A> ChildFn for Hooked<H, A>
 where
-    H: ChildCall + 'static,
+    H: Approved + 'static,
     H::Fn: HookCall<A>,
     A: ChildArg,
 {
@@ -132,9 +147,9 @@ where
     type Output = ChildResult;
     #[inline(always)]
     fn call(cx: &Ctx, (plan, args): Self::Args) -> ChildResult {
-        (<prepare as ChildCall>::CALL)(cx, plan)?;
+        (<prepare as Approved>::CALL)(cx, plan)?;
         H::CALL.call_hook(cx, args)?;
-        (<finish as ChildCall>::CALL)(cx, plan)
+        (<finish as Approved>::CALL)(cx, plan)
     }
 }
 
@@ -172,7 +187,7 @@ impl super::Command {
     #[doc(alias = "pre_exec")]
     pub fn child_hook<H, A, P>(&mut self, hook_fn: H, args: P) -> &mut super::Command
     where
-        H: ChildCall + 'static,
+        H: Approved + 'static,
         H::Fn: HookCall<A>,
         A: ChildArg,
         P: Place<A> + Clone + Send + Sync + 'static,

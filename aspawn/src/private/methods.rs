@@ -1,6 +1,7 @@
 //! The pure methods a child body may call.
 //!
-//! `#[aspawn::child]` rewrites `x.NAME(args)` to `methods::NAME(x, args)` for exactly the names
+//! `#[aspawn::child]` rewrites `x.NAME(args)` to `K::NAME(x, args)`, `K` being the anchored
+//! [`Kit`](crate::private::Kit), for exactly the names
 //! defined here (the list `PURE_METHODS` in `aspawn-macros/src/child/check.rs`). Each function is
 //! bounded by a sealed trait implemented only for child value types, so a user's trait with a
 //! method of the same name — even one implemented for `u32` or `Fd` — is never called. None of
@@ -96,23 +97,25 @@ impl<const N: usize> Seq for &'static [u8; N] {
     }
 }
 
-/// `x.len()`: bytes of a `CStrRef` (without the NUL), strings of an `Argv`/`Envp`, elements of
-/// an array.
-#[inline(always)]
-pub fn len<S: Seq>(s: S) -> usize {
-    s.len_()
-}
+impl crate::private::Kit {
+    /// `x.len()`: bytes of a `CStrRef` (without the NUL), strings of an `Argv`/`Envp`, elements of
+    /// an array.
+    #[inline(always)]
+    pub fn len<S: Seq>(s: S) -> usize {
+        s.len_()
+    }
 
-/// `x.is_empty()`.
-#[inline(always)]
-pub fn is_empty<S: Seq>(s: S) -> bool {
-    s.len_() == 0
-}
+    /// `x.is_empty()`.
+    #[inline(always)]
+    pub fn is_empty<S: Seq>(s: S) -> bool {
+        s.len_() == 0
+    }
 
-/// `x.get(i)`: the element at `i`, or `None` past the end (never panics).
-#[inline(always)]
-pub fn get<S: Seq>(s: S, i: usize) -> Option<S::Item> {
-    s.get_(i)
+    /// `x.get(i)`: the element at `i`, or `None` past the end (never panics).
+    #[inline(always)]
+    pub fn get<S: Seq>(s: S, i: usize) -> Option<S::Item> {
+        s.get_(i)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -231,65 +234,67 @@ macro_rules! forward_int {
         }
     )*};
 }
-forward_int! {
-    /// `x.checked_add(y)`: `None` on overflow.
-    checked_add => checked_add_(o: T) -> Option<T>;
-    /// `x.checked_sub(y)`: `None` on overflow.
-    checked_sub => checked_sub_(o: T) -> Option<T>;
-    /// `x.checked_mul(y)`: `None` on overflow.
-    checked_mul => checked_mul_(o: T) -> Option<T>;
-    /// `x.checked_div(y)`: `None` for a zero divisor or on overflow (the child's `/`).
-    checked_div => checked_div_(o: T) -> Option<T>;
-    /// `x.checked_rem(y)`: `None` for a zero divisor or on overflow (the child's `%`).
-    checked_rem => checked_rem_(o: T) -> Option<T>;
-    /// `x.checked_neg()`: `None` on overflow.
-    checked_neg => checked_neg_() -> Option<T>;
-    /// `x.checked_shl(n)`: `None` if `n` is not below the bit width.
-    checked_shl => checked_shl_(n: u32) -> Option<T>;
-    /// `x.checked_shr(n)`: `None` if `n` is not below the bit width.
-    checked_shr => checked_shr_(n: u32) -> Option<T>;
-    /// `x.checked_pow(n)`: `None` on overflow.
-    checked_pow => checked_pow_(n: u32) -> Option<T>;
-    /// `x.wrapping_add(y)`.
-    wrapping_add => wrapping_add_(o: T) -> T;
-    /// `x.wrapping_sub(y)`.
-    wrapping_sub => wrapping_sub_(o: T) -> T;
-    /// `x.wrapping_mul(y)`.
-    wrapping_mul => wrapping_mul_(o: T) -> T;
-    /// `x.wrapping_neg()`.
-    wrapping_neg => wrapping_neg_() -> T;
-    /// `x.wrapping_shl(n)`.
-    wrapping_shl => wrapping_shl_(n: u32) -> T;
-    /// `x.wrapping_shr(n)`.
-    wrapping_shr => wrapping_shr_(n: u32) -> T;
-    /// `x.wrapping_pow(n)`.
-    wrapping_pow => wrapping_pow_(n: u32) -> T;
-    /// `x.saturating_add(y)`.
-    saturating_add => saturating_add_(o: T) -> T;
-    /// `x.saturating_sub(y)`.
-    saturating_sub => saturating_sub_(o: T) -> T;
-    /// `x.saturating_mul(y)`.
-    saturating_mul => saturating_mul_(o: T) -> T;
-    /// `x.saturating_pow(n)`.
-    saturating_pow => saturating_pow_(n: u32) -> T;
-    /// `x.min(y)`.
-    min => min_(o: T) -> T;
-    /// `x.max(y)`.
-    max => max_(o: T) -> T;
-    /// `x.count_ones()`.
-    count_ones => count_ones_() -> u32;
-    /// `x.count_zeros()`.
-    count_zeros => count_zeros_() -> u32;
-    /// `x.leading_zeros()`.
-    leading_zeros => leading_zeros_() -> u32;
-    /// `x.trailing_zeros()`.
-    trailing_zeros => trailing_zeros_() -> u32;
-    /// `x.swap_bytes()`.
-    swap_bytes => swap_bytes_() -> T;
-    /// `x.to_be()`.
-    to_be => to_be_() -> T;
-    /// `x.to_le()`.
-    to_le => to_le_() -> T;
+impl crate::private::Kit {
+    forward_int! {
+        /// `x.checked_add(y)`: `None` on overflow.
+        checked_add => checked_add_(o: T) -> Option<T>;
+        /// `x.checked_sub(y)`: `None` on overflow.
+        checked_sub => checked_sub_(o: T) -> Option<T>;
+        /// `x.checked_mul(y)`: `None` on overflow.
+        checked_mul => checked_mul_(o: T) -> Option<T>;
+        /// `x.checked_div(y)`: `None` for a zero divisor or on overflow (the child's `/`).
+        checked_div => checked_div_(o: T) -> Option<T>;
+        /// `x.checked_rem(y)`: `None` for a zero divisor or on overflow (the child's `%`).
+        checked_rem => checked_rem_(o: T) -> Option<T>;
+        /// `x.checked_neg()`: `None` on overflow.
+        checked_neg => checked_neg_() -> Option<T>;
+        /// `x.checked_shl(n)`: `None` if `n` is not below the bit width.
+        checked_shl => checked_shl_(n: u32) -> Option<T>;
+        /// `x.checked_shr(n)`: `None` if `n` is not below the bit width.
+        checked_shr => checked_shr_(n: u32) -> Option<T>;
+        /// `x.checked_pow(n)`: `None` on overflow.
+        checked_pow => checked_pow_(n: u32) -> Option<T>;
+        /// `x.wrapping_add(y)`.
+        wrapping_add => wrapping_add_(o: T) -> T;
+        /// `x.wrapping_sub(y)`.
+        wrapping_sub => wrapping_sub_(o: T) -> T;
+        /// `x.wrapping_mul(y)`.
+        wrapping_mul => wrapping_mul_(o: T) -> T;
+        /// `x.wrapping_neg()`.
+        wrapping_neg => wrapping_neg_() -> T;
+        /// `x.wrapping_shl(n)`.
+        wrapping_shl => wrapping_shl_(n: u32) -> T;
+        /// `x.wrapping_shr(n)`.
+        wrapping_shr => wrapping_shr_(n: u32) -> T;
+        /// `x.wrapping_pow(n)`.
+        wrapping_pow => wrapping_pow_(n: u32) -> T;
+        /// `x.saturating_add(y)`.
+        saturating_add => saturating_add_(o: T) -> T;
+        /// `x.saturating_sub(y)`.
+        saturating_sub => saturating_sub_(o: T) -> T;
+        /// `x.saturating_mul(y)`.
+        saturating_mul => saturating_mul_(o: T) -> T;
+        /// `x.saturating_pow(n)`.
+        saturating_pow => saturating_pow_(n: u32) -> T;
+        /// `x.min(y)`.
+        min => min_(o: T) -> T;
+        /// `x.max(y)`.
+        max => max_(o: T) -> T;
+        /// `x.count_ones()`.
+        count_ones => count_ones_() -> u32;
+        /// `x.count_zeros()`.
+        count_zeros => count_zeros_() -> u32;
+        /// `x.leading_zeros()`.
+        leading_zeros => leading_zeros_() -> u32;
+        /// `x.trailing_zeros()`.
+        trailing_zeros => trailing_zeros_() -> u32;
+        /// `x.swap_bytes()`.
+        swap_bytes => swap_bytes_() -> T;
+        /// `x.to_be()`.
+        to_be => to_be_() -> T;
+        /// `x.to_le()`.
+        to_le => to_le_() -> T;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -337,33 +342,35 @@ macro_rules! ascii_tests {
         }
     )*};
 }
-ascii_tests! {
-    /// `x.is_ascii()`.
-    is_ascii;
-    /// `x.is_ascii_digit()`.
-    is_ascii_digit;
-    /// `x.is_ascii_alphabetic()`.
-    is_ascii_alphabetic;
-    /// `x.is_ascii_alphanumeric()`.
-    is_ascii_alphanumeric;
-    /// `x.is_ascii_whitespace()`.
-    is_ascii_whitespace;
-    /// `x.is_ascii_uppercase()`.
-    is_ascii_uppercase;
-    /// `x.is_ascii_lowercase()`.
-    is_ascii_lowercase;
-}
+impl crate::private::Kit {
+    ascii_tests! {
+        /// `x.is_ascii()`.
+        is_ascii;
+        /// `x.is_ascii_digit()`.
+        is_ascii_digit;
+        /// `x.is_ascii_alphabetic()`.
+        is_ascii_alphabetic;
+        /// `x.is_ascii_alphanumeric()`.
+        is_ascii_alphanumeric;
+        /// `x.is_ascii_whitespace()`.
+        is_ascii_whitespace;
+        /// `x.is_ascii_uppercase()`.
+        is_ascii_uppercase;
+        /// `x.is_ascii_lowercase()`.
+        is_ascii_lowercase;
+    }
 
-/// `x.to_ascii_uppercase()`.
-#[inline(always)]
-pub fn to_ascii_uppercase<T: Ascii>(x: T) -> T {
-    x.map_ascii(|b| b.to_ascii_uppercase())
-}
+    /// `x.to_ascii_uppercase()`.
+    #[inline(always)]
+    pub fn to_ascii_uppercase<T: Ascii>(x: T) -> T {
+        x.map_ascii(|b| b.to_ascii_uppercase())
+    }
 
-/// `x.to_ascii_lowercase()`.
-#[inline(always)]
-pub fn to_ascii_lowercase<T: Ascii>(x: T) -> T {
-    x.map_ascii(|b| b.to_ascii_lowercase())
+    /// `x.to_ascii_lowercase()`.
+    #[inline(always)]
+    pub fn to_ascii_lowercase<T: Ascii>(x: T) -> T {
+        x.map_ascii(|b| b.to_ascii_lowercase())
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -397,86 +404,90 @@ impl<T: Value, E: Value> UnwrapOr for Result<T, E> {
     }
 }
 
-/// `x.unwrap_or(default)`: the value, or `default` for `None`/`Err` (never panics).
-#[inline(always)]
-pub fn unwrap_or<O: UnwrapOr>(x: O, default: O::Item) -> O::Item {
-    x.unwrap_or_(default)
-}
+impl crate::private::Kit {
+    /// `x.unwrap_or(default)`: the value, or `default` for `None`/`Err` (never panics).
+    #[inline(always)]
+    pub fn unwrap_or<O: UnwrapOr>(x: O, default: O::Item) -> O::Item {
+        x.unwrap_or_(default)
+    }
 
-/// `x.is_some()`.
-#[inline(always)]
-pub fn is_some<T: Value>(x: Option<T>) -> bool {
-    x.is_some()
-}
+    /// `x.is_some()`.
+    #[inline(always)]
+    pub fn is_some<T: Value>(x: Option<T>) -> bool {
+        x.is_some()
+    }
 
-/// `x.is_none()`.
-#[inline(always)]
-pub fn is_none<T: Value>(x: Option<T>) -> bool {
-    x.is_none()
-}
+    /// `x.is_none()`.
+    #[inline(always)]
+    pub fn is_none<T: Value>(x: Option<T>) -> bool {
+        x.is_none()
+    }
 
-/// `x.ok_or(err)`: `Some(v)` → `Ok(v)`, `None` → `Err(err)`.
-#[inline(always)]
-pub fn ok_or<T: Value, E: Value>(x: Option<T>, err: E) -> Result<T, E> {
-    x.ok_or(err)
-}
+    /// `x.ok_or(err)`: `Some(v)` → `Ok(v)`, `None` → `Err(err)`.
+    #[inline(always)]
+    pub fn ok_or<T: Value, E: Value>(x: Option<T>, err: E) -> Result<T, E> {
+        x.ok_or(err)
+    }
 
-/// `x.is_ok()`.
-#[inline(always)]
-pub fn is_ok<T: Value, E: Value>(x: Result<T, E>) -> bool {
-    x.is_ok()
-}
+    /// `x.is_ok()`.
+    #[inline(always)]
+    pub fn is_ok<T: Value, E: Value>(x: Result<T, E>) -> bool {
+        x.is_ok()
+    }
 
-/// `x.is_err()`.
-#[inline(always)]
-pub fn is_err<T: Value, E: Value>(x: Result<T, E>) -> bool {
-    x.is_err()
-}
+    /// `x.is_err()`.
+    #[inline(always)]
+    pub fn is_err<T: Value, E: Value>(x: Result<T, E>) -> bool {
+        x.is_err()
+    }
 
-/// `x.ok()`.
-#[inline(always)]
-pub fn ok<T: Value, E: Value>(x: Result<T, E>) -> Option<T> {
-    x.ok()
-}
+    /// `x.ok()`.
+    #[inline(always)]
+    pub fn ok<T: Value, E: Value>(x: Result<T, E>) -> Option<T> {
+        x.ok()
+    }
 
-/// `x.err()`.
-#[inline(always)]
-pub fn err<T: Value, E: Value>(x: Result<T, E>) -> Option<E> {
-    x.err()
-}
+    /// `x.err()`.
+    #[inline(always)]
+    pub fn err<T: Value, E: Value>(x: Result<T, E>) -> Option<E> {
+        x.err()
+    }
 
-/// `x.context("step")`: a raw `Errno` becomes a [`Failure`] naming the step
-/// ([`ResultExt::context`]).
-#[inline(always)]
-pub fn context<T: Value>(x: Result<T, Errno>, step: &'static str) -> Result<T, Failure> {
-    ResultExt::context(x, step)
+    /// `x.context("step")`: a raw `Errno` becomes a [`Failure`] naming the step
+    /// ([`ResultExt::context`]).
+    #[inline(always)]
+    pub fn context<T: Value>(x: Result<T, Errno>, step: &'static str) -> Result<T, Failure> {
+        ResultExt::context(x, step)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Fd, Errno, Failure
 
-/// `fd.as_raw()`: the fd's number.
-#[inline(always)]
-pub fn as_raw(fd: Fd) -> i32 {
-    fd.as_raw()
-}
+impl crate::private::Kit {
+    /// `fd.as_raw()`: the fd's number.
+    #[inline(always)]
+    pub fn as_raw(fd: Fd) -> i32 {
+        fd.as_raw()
+    }
 
-/// `e.raw_os_error()`: the errno's number.
-#[inline(always)]
-pub fn raw_os_error(e: Errno) -> i32 {
-    e.raw_os_error()
-}
+    /// `e.raw_os_error()`: the errno's number.
+    #[inline(always)]
+    pub fn raw_os_error(e: Errno) -> i32 {
+        e.raw_os_error()
+    }
 
-/// `f.errno()`: the errno of a [`Failure`].
-#[inline(always)]
-pub fn errno(f: Failure) -> Errno {
-    f.errno()
-}
+    /// `f.errno()`: the errno of a [`Failure`].
+    #[inline(always)]
+    pub fn errno(f: Failure) -> Errno {
+        f.errno()
+    }
 
-/// `f.step()`: the step of a [`Failure`].
-#[inline(always)]
-pub fn step(f: Failure) -> &'static str {
-    f.step()
+    /// `f.step()`: the step of a [`Failure`].
+    #[inline(always)]
+    pub fn step(f: Failure) -> &'static str {
+        f.step()
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -484,7 +495,7 @@ pub fn step(f: Failure) -> &'static str {
 
 /// Keeps a caller's `use aspawn::ResultExt` from being reported unused.
 ///
-/// The rewrite sends `r.context(step)` to [`context`] without naming [`ResultExt`], so an import
+/// The rewrite sends `r.context(step)` to [`Kit::context`](crate::private::Kit::context) without naming [`ResultExt`], so an import
 /// of it, written for child bodies, would look unused. When a body calls `.context`, the
 /// attribute also emits a function that is never called, containing
 /// `ContextProbe.context("")`: with `ResultExt` in scope (and the runtime implementing it for

@@ -27,7 +27,7 @@ pub mod ops;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be spawned: it is not an `#[aspawn::child]` function returning `ChildResult` or `i32`"
 )]
-pub unsafe trait ChildFn {
+pub unsafe trait ChildFn: Approved {
     /// The child parameter types after `cx`, as a tuple (`()` for none).
     type Args: Copy + 'static;
     /// `ChildResult` or `i32`.
@@ -36,16 +36,106 @@ pub unsafe trait ChildFn {
     fn call(cx: &Ctx, args: Self::Args) -> Self::Output;
 }
 
-/// The approval marker of every `#[aspawn::child]` function (helpers included).
+/// The approval of every `#[aspawn::child]` function (helpers included): the checked function
+/// itself, its call depth, and the anchors of every path its rewritten body calls.
+///
+/// `helper(cx, x)` in a child body becomes `(<helper as ::aspawn::__private::Approved>::CALL)(cx,
+/// x)`, where `helper` is the unit struct the attribute generated beside the function: `CALL` is
+/// the function the attribute checked, whatever else of that name is in scope (a local `fn`
+/// shadowing a glob-imported child function, say), and a type that is not approved cannot pose
+/// as one without `unsafe`.
+///
+/// Every other call of the body goes through `<<NAME as ::aspawn::__private::Approved>::Kit>` or
+/// `<… ::Ctx>`, `NAME` being the function's own unit struct, never through
+/// `::aspawn::__private::ops::…` or `::core::…`. A crate can make `::aspawn` or `::core` name
+/// something else (`extern crate self as aspawn;`, a renamed dependency) and put its own
+/// `ops::add` there; it cannot make these paths reach its own code:
+/// - the engine spawns only real [`ChildFn`]s, whose supertrait this is, and `Ctx::spawn` takes
+///   only real `ChildFn`s; so whenever a function can run in a child, the path
+///   `::aspawn::__private::Approved` its generated impl names is the real trait, in its whole
+///   crate, and `CALL` reaches only functions that are approved by the real trait;
+/// - `Kit` and `Ctx` are bounded by a sealed trait implemented only for [`Kit`] and [`Ctx`], so
+///   they are those types whatever the impl writes;
+/// - a type-relative path finds inherent functions before trait functions, and no other crate
+///   can add inherent functions to `Kit` or `Ctx`.
 ///
 /// # Safety
 ///
-/// Implementing it asserts that the function of the same name was checked by `#[aspawn::child]`.
-pub unsafe trait Approved {}
+/// Implementing it asserts that `CALL` is a function `#[aspawn::child]` checked (or code audited
+/// to the same rules), and that `DEPTH` bounds its call chain.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an `#[aspawn::child]` function",
+    label = "a child may only call `Ctx` methods, allowlisted methods and `#[aspawn::child]` functions",
+    note = "mark the function `#[aspawn::child]` (its body is then checked too)"
+)]
+pub unsafe trait Approved {
+    /// Always [`Kit`]: the operators, pure methods and constructors of a child body.
+    type Kit: anchor::Anchor;
+    /// Always [`Ctx`]: the syscalls of a child body, as `<…::Ctx>::NAME(cx, …)`.
+    type Ctx: anchor::Anchor;
+    /// The function's pointer type, `fn(&Ctx, T1, …) -> R`.
+    type Fn: Copy;
+    /// The function itself.
+    const CALL: Self::Fn;
+    /// The longest chain of `#[aspawn::child]` calls that starts at this function: 1 for a
+    /// function that calls none, else one more than its deepest callee ([`ops::deeper`]). A
+    /// cycle of calls (`a` calls `b` calls `a`: recursion, which the attribute cannot see across
+    /// functions) makes this constant depend on itself, which rustc reports as a cycle error at
+    /// compile time; [`ops::check_depth`] bounds the chain.
+    const DEPTH: usize;
+}
 
-/// Compile-time check that `T` is an approved child function's marker.
-#[inline(always)]
-pub const fn assert_approved<T: ?Sized + Approved>() {}
+/// The functions a rewritten child body calls, as inherent associated functions (see
+/// [`Approved`] for why they are reached through it): the operators and `?` of [`ops`], the pure
+/// methods of [`methods`], and the constructors below. Never constructed.
+pub enum Kit {}
+
+mod anchor {
+    /// Implemented only for [`Kit`](super::Kit) and [`Ctx`](super::Ctx).
+    pub trait Anchor {}
+    impl Anchor for super::Kit {}
+    impl Anchor for super::Ctx {}
+}
+
+#[allow(non_snake_case)] // the constructors keep the names the user wrote
+impl Kit {
+    /// `Some(v)`.
+    #[inline(always)]
+    pub const fn Some<T>(v: T) -> Option<T> {
+        Some(v)
+    }
+    /// `None`.
+    #[inline(always)]
+    pub const fn None<T>() -> Option<T> {
+        None
+    }
+    /// `Ok(v)`.
+    #[inline(always)]
+    pub const fn Ok<T, E>(v: T) -> Result<T, E> {
+        Ok(v)
+    }
+    /// `Err(e)`.
+    #[inline(always)]
+    pub const fn Err<T, E>(e: E) -> Result<T, E> {
+        Err(e)
+    }
+    /// `CStrRef::from_static(s)` and `c"…"`.
+    #[inline(always)]
+    pub const fn from_static(s: &'static core::ffi::CStr) -> crate::CStrRef {
+        crate::CStrRef::from_static(s)
+    }
+    /// `Fd::from_raw(fd)`.
+    #[inline(always)]
+    pub const fn from_raw(fd: i32) -> crate::Fd {
+        crate::Fd::from_raw(fd)
+    }
+    /// `Failure::new(errno, step)`.
+    #[allow(clippy::new_ret_no_self)] // named after the path the user wrote
+    #[inline(always)]
+    pub const fn new(errno: crate::Errno, step: &'static str) -> Failure {
+        Failure::new(errno, step)
+    }
+}
 
 /// Compile-time check that `T` may be a child parameter.
 #[inline(always)]

@@ -1,8 +1,10 @@
 //! Operators, `?`, `for` and item reads for child bodies.
 //!
-//! `#[aspawn::child]` rewrites `a + b` to `ops::add(a, b)`, `a == b` to `ops::eq(a, b)`, `e?` to a
-//! `match` on `ops::branch(e)`, `for i in a..b` to a `while` on `ops::lt`/`ops::step`, and a path
-//! that is not a local variable to `ops::value(PATH)`. Every function here is bounded by a sealed
+//! `#[aspawn::child]` rewrites `a + b` to `K::add(a, b)`, `a == b` to `K::eq(a, b)`, `e?` to a
+//! `match` on `K::branch(e)`, `for i in a..b` to a `while` on `K::lt`/`K::succ`, and a path
+//! that is not a local variable to `K::value(PATH)`, where `K` is the anchored
+//! [`Kit`](crate::private::Kit) (see [`Approved`](crate::private::Approved)): the functions
+//! below are its inherent functions. Every one of them is bounded by a sealed
 //! trait implemented only for child value types, so no user `Add`, `PartialEq`, `From`,
 //! `IntoIterator`, `Drop` or `Deref` implementation can be reached from a child (SOUNDNESS item
 //! 10), and arithmetic wraps instead of panicking (item 3).
@@ -280,136 +282,138 @@ impl<const N: usize> Value for &'static [u8; N] {}
 impl Sealed for &'static core::ffi::CStr {}
 impl Value for &'static core::ffi::CStr {}
 
-/// `a + b` (wrapping).
-#[inline(always)]
-pub fn add<T: Int>(a: T, b: T) -> T {
-    a.add_(b)
-}
-/// `a - b` (wrapping).
-#[inline(always)]
-pub fn sub<T: Int>(a: T, b: T) -> T {
-    a.sub_(b)
-}
-/// `a * b` (wrapping).
-#[inline(always)]
-pub fn mul<T: Int>(a: T, b: T) -> T {
-    a.mul_(b)
-}
-/// `a << n` (wrapping: the amount is taken modulo the bit width).
-#[inline(always)]
-pub fn shl<T: Int, N: Int>(a: T, n: N) -> T {
-    a.shl_(n.shift_amount())
-}
-/// `a >> n` (wrapping: the amount is taken modulo the bit width).
-#[inline(always)]
-pub fn shr<T: Int, N: Int>(a: T, n: N) -> T {
-    a.shr_(n.shift_amount())
-}
-/// `-a` (wrapping: `-i32::MIN == i32::MIN`).
-#[inline(always)]
-pub fn neg<T: Signed>(a: T) -> T {
-    a.neg_()
-}
-/// `!a`.
-#[inline(always)]
-pub fn not<T: Bits>(a: T) -> T {
-    a.not_()
-}
-/// `a & b`.
-#[inline(always)]
-pub fn bitand<T: Bits>(a: T, b: T) -> T {
-    a.and_(b)
-}
-/// `a | b`.
-#[inline(always)]
-pub fn bitor<T: Bits>(a: T, b: T) -> T {
-    a.or_(b)
-}
-/// `a ^ b`.
-#[inline(always)]
-pub fn bitxor<T: Bits>(a: T, b: T) -> T {
-    a.xor_(b)
-}
-/// `a == b`.
-#[inline(always)]
-pub fn eq<T: Equal>(a: T, b: T) -> bool {
-    a.equal(&b)
-}
-/// `a != b`.
-#[inline(always)]
-pub fn ne<T: Equal>(a: T, b: T) -> bool {
-    !a.equal(&b)
-}
-/// `a < b`.
-#[inline(always)]
-pub fn lt<T: Order>(a: T, b: T) -> bool {
-    a.less(&b)
-}
-/// `a <= b`.
-#[inline(always)]
-pub fn le<T: Order>(a: T, b: T) -> bool {
-    !b.less(&a)
-}
-/// `a > b`.
-#[inline(always)]
-pub fn gt<T: Order>(a: T, b: T) -> bool {
-    b.less(&a)
-}
-/// `a >= b`.
-#[inline(always)]
-pub fn ge<T: Order>(a: T, b: T) -> bool {
-    !a.less(&b)
+impl crate::private::Kit {
+    /// `a + b` (wrapping).
+    #[inline(always)]
+    pub fn add<T: Int>(a: T, b: T) -> T {
+        a.add_(b)
+    }
+    /// `a - b` (wrapping).
+    #[inline(always)]
+    pub fn sub<T: Int>(a: T, b: T) -> T {
+        a.sub_(b)
+    }
+    /// `a * b` (wrapping).
+    #[inline(always)]
+    pub fn mul<T: Int>(a: T, b: T) -> T {
+        a.mul_(b)
+    }
+    /// `a << n` (wrapping: the amount is taken modulo the bit width).
+    #[inline(always)]
+    pub fn shl<T: Int, N: Int>(a: T, n: N) -> T {
+        a.shl_(n.shift_amount())
+    }
+    /// `a >> n` (wrapping: the amount is taken modulo the bit width).
+    #[inline(always)]
+    pub fn shr<T: Int, N: Int>(a: T, n: N) -> T {
+        a.shr_(n.shift_amount())
+    }
+    /// `-a` (wrapping: `-i32::MIN == i32::MIN`).
+    #[inline(always)]
+    pub fn neg<T: Signed>(a: T) -> T {
+        a.neg_()
+    }
+    /// `!a`.
+    #[inline(always)]
+    pub fn not<T: Bits>(a: T) -> T {
+        a.not_()
+    }
+    /// `a & b`.
+    #[inline(always)]
+    pub fn bitand<T: Bits>(a: T, b: T) -> T {
+        a.and_(b)
+    }
+    /// `a | b`.
+    #[inline(always)]
+    pub fn bitor<T: Bits>(a: T, b: T) -> T {
+        a.or_(b)
+    }
+    /// `a ^ b`.
+    #[inline(always)]
+    pub fn bitxor<T: Bits>(a: T, b: T) -> T {
+        a.xor_(b)
+    }
+    /// `a == b`.
+    #[inline(always)]
+    pub fn eq<T: Equal>(a: T, b: T) -> bool {
+        a.equal(&b)
+    }
+    /// `a != b`.
+    #[inline(always)]
+    pub fn ne<T: Equal>(a: T, b: T) -> bool {
+        !a.equal(&b)
+    }
+    /// `a < b`.
+    #[inline(always)]
+    pub fn lt<T: Order>(a: T, b: T) -> bool {
+        a.less(&b)
+    }
+    /// `a <= b`.
+    #[inline(always)]
+    pub fn le<T: Order>(a: T, b: T) -> bool {
+        !b.less(&a)
+    }
+    /// `a > b`.
+    #[inline(always)]
+    pub fn gt<T: Order>(a: T, b: T) -> bool {
+        b.less(&a)
+    }
+    /// `a >= b`.
+    #[inline(always)]
+    pub fn ge<T: Order>(a: T, b: T) -> bool {
+        !a.less(&b)
+    }
+
+    /// `a += b` (wrapping).
+    #[inline(always)]
+    pub fn add_assign<T: Int>(a: &mut T, b: T) {
+        *a = a.add_(b);
+    }
+    /// `a -= b` (wrapping).
+    #[inline(always)]
+    pub fn sub_assign<T: Int>(a: &mut T, b: T) {
+        *a = a.sub_(b);
+    }
+    /// `a *= b` (wrapping).
+    #[inline(always)]
+    pub fn mul_assign<T: Int>(a: &mut T, b: T) {
+        *a = a.mul_(b);
+    }
+    /// `a <<= n` (wrapping).
+    #[inline(always)]
+    pub fn shl_assign<T: Int, N: Int>(a: &mut T, n: N) {
+        *a = a.shl_(n.shift_amount());
+    }
+    /// `a >>= n` (wrapping).
+    #[inline(always)]
+    pub fn shr_assign<T: Int, N: Int>(a: &mut T, n: N) {
+        *a = a.shr_(n.shift_amount());
+    }
+    /// `a &= b`.
+    #[inline(always)]
+    pub fn bitand_assign<T: Bits>(a: &mut T, b: T) {
+        *a = a.and_(b);
+    }
+    /// `a |= b`.
+    #[inline(always)]
+    pub fn bitor_assign<T: Bits>(a: &mut T, b: T) {
+        *a = a.or_(b);
+    }
+    /// `a ^= b`.
+    #[inline(always)]
+    pub fn bitxor_assign<T: Bits>(a: &mut T, b: T) {
+        *a = a.xor_(b);
+    }
+
+    /// The next value of a `for` loop's variable. Only called while the variable is below the
+    /// range's end, so it never overflows (it wraps anyway, never panics).
+    #[inline(always)]
+    pub fn succ<T: Int + StepOne>(a: T) -> T {
+        a.add_(T::ONE)
+    }
 }
 
-/// `a += b` (wrapping).
-#[inline(always)]
-pub fn add_assign<T: Int>(a: &mut T, b: T) {
-    *a = a.add_(b);
-}
-/// `a -= b` (wrapping).
-#[inline(always)]
-pub fn sub_assign<T: Int>(a: &mut T, b: T) {
-    *a = a.sub_(b);
-}
-/// `a *= b` (wrapping).
-#[inline(always)]
-pub fn mul_assign<T: Int>(a: &mut T, b: T) {
-    *a = a.mul_(b);
-}
-/// `a <<= n` (wrapping).
-#[inline(always)]
-pub fn shl_assign<T: Int, N: Int>(a: &mut T, n: N) {
-    *a = a.shl_(n.shift_amount());
-}
-/// `a >>= n` (wrapping).
-#[inline(always)]
-pub fn shr_assign<T: Int, N: Int>(a: &mut T, n: N) {
-    *a = a.shr_(n.shift_amount());
-}
-/// `a &= b`.
-#[inline(always)]
-pub fn bitand_assign<T: Bits>(a: &mut T, b: T) {
-    *a = a.and_(b);
-}
-/// `a |= b`.
-#[inline(always)]
-pub fn bitor_assign<T: Bits>(a: &mut T, b: T) {
-    *a = a.or_(b);
-}
-/// `a ^= b`.
-#[inline(always)]
-pub fn bitxor_assign<T: Bits>(a: &mut T, b: T) {
-    *a = a.xor_(b);
-}
-
-/// The next value of a `for` loop's variable. Only called while the variable is below the
-/// range's end, so it never overflows (it wraps anyway, never panics).
-#[inline(always)]
-pub fn step<T: Int + StepOne>(a: T) -> T {
-    a.add_(T::ONE)
-}
-
-/// `1` of an integer type, for [`step`].
+/// `1` of an integer type, for [`Kit::succ`](crate::private::Kit::succ).
 pub trait StepOne: Sealed {
     #[doc(hidden)]
     const ONE: Self;
@@ -419,10 +423,12 @@ macro_rules! step_one {
 }
 step_one!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
 
-/// A read of a non-local path (`FOO`, `Fd::STDOUT`, `u32::MAX`): its type must be a child value.
-#[inline(always)]
-pub fn value<T: Value>(v: T) -> T {
-    v
+impl crate::private::Kit {
+    /// A read of a non-local path (`FOO`, `Fd::STDOUT`, `u32::MAX`): its type must be a child value.
+    #[inline(always)]
+    pub fn value<T: Value>(v: T) -> T {
+        v
+    }
 }
 
 /// What `?` applies to in a child: `Result` and `Option`.
@@ -491,49 +497,25 @@ impl<T> FromResidual<Option<Infallible>> for Option<T> {
     }
 }
 
-/// `e?`, part 1: continue with the value or break with the residual.
-#[inline(always)]
-pub fn branch<T: Try>(t: T) -> ControlFlow<T::Residual, T::Output> {
-    t.branch()
+impl crate::private::Kit {
+    /// `e?`, part 1: continue with the value or break with the residual.
+    #[inline(always)]
+    pub fn branch<T: Try>(t: T) -> ControlFlow<T::Residual, T::Output> {
+        t.branch()
+    }
+
+    /// `e?`, part 2: the early return value.
+    #[inline(always)]
+    pub fn from_residual<R, T: FromResidual<R>>(r: R) -> T {
+        T::from_residual(r)
+    }
 }
 
-/// `e?`, part 2: the early return value.
-#[inline(always)]
-pub fn from_residual<R, T: FromResidual<R>>(r: R) -> T {
-    T::from_residual(r)
-}
-
-/// How a child body calls another `#[aspawn::child]` function: `helper(cx, x)` is rewritten to
-/// `(<helper as ChildCall>::CALL)(cx, x)`, where `helper` is the unit struct the
-/// attribute generated beside the function. `ChildCall` requires the unsafe [`Approved`]
-/// marker, so a user type cannot pose as a child function without `unsafe`, and `CALL` is the
-/// function the attribute checked, whatever else of that name is in scope (a local `fn` shadowing
-/// a glob-imported child function, say).
-///
-/// [`Approved`]: crate::private::Approved
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not an `#[aspawn::child]` function",
-    label = "a child may only call `Ctx` methods, allowlisted methods and `#[aspawn::child]` functions",
-    note = "mark the function `#[aspawn::child]` (its body is then checked too)"
-)]
-pub trait ChildCall: crate::private::Approved {
-    /// The function's pointer type, `fn(&Ctx, T1, …) -> R`.
-    type Fn: Copy;
-    /// The function itself.
-    const CALL: Self::Fn;
-    /// The longest chain of `#[aspawn::child]` calls that starts at this function: 1 for a
-    /// function that calls none, else one more than its deepest callee ([`deeper`]). A cycle of
-    /// calls (`a` calls `b` calls `a`: recursion, which the attribute cannot see across
-    /// functions) makes this constant depend on itself, which rustc reports as a cycle error
-    /// at compile time; [`check_depth`] bounds the chain.
-    const DEPTH: usize;
-}
-
-/// The deepest call chain a child may contain ([`ChildCall::DEPTH`]): the child's stack is
+/// The deepest call chain a child may contain ([`Approved::DEPTH`](crate::private::Approved::DEPTH)): the child's stack is
 /// small, so its depth must be bounded at compile time.
 pub const MAX_DEPTH: usize = 64;
 
-/// The larger of two call depths: `ChildCall::DEPTH` is `1 + deeper(callee₁, deeper(callee₂, …
+/// The larger of two call depths: `Approved::DEPTH` is `1 + deeper(callee₁, deeper(callee₂, …
 /// 0))` (evaluated at compile time only).
 pub const fn deeper(a: usize, b: usize) -> usize {
     if a > b { a } else { b }
