@@ -68,9 +68,9 @@ pub(crate) const CTX_METHODS: &[&str] = &[
 ];
 
 /// The pure methods a child may call on its values. `recv.NAME(args)` is rewritten to
-/// `::aspawn::__private::methods::NAME(recv, args)`, a generic function bounded by a sealed trait
-/// implemented only for the child value types (`aspawn/src/private/methods.rs`, which must define
-/// exactly these names).
+/// `<<F as ::aspawn::__private::Approved>::Kit>::NAME(recv, args)`, a generic function bounded by
+/// a sealed trait implemented only for the child value types (`aspawn/src/private/methods.rs`,
+/// which must define exactly these names).
 pub(crate) const PURE_METHODS: &[&str] = &[
     // CStrRef, Argv, Envp, arrays
     "len",
