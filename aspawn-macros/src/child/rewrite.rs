@@ -65,20 +65,24 @@ impl<'e> Rewriter<'e> {
         Rewriter { errors, fn_name, scopes: vec![params], uses_context: false, callees: Vec::new() }
     }
 
-    /// `<<NAME as ::aspawn::__private::Approved>::Kit>`: the runtime functions of the body,
+    /// `<<NAME as ::aspawn::__private::Approved>::ASSOC>`: the runtime's `Kit` or `Ctx`,
     /// reached through this function's own approval impl, so that a crate where `::aspawn` or
     /// `::core` names something else still reaches the real ones (see `Approved` in the runtime).
-    fn kit(&self, sp: Span) -> TokenStream {
-        // Spanned entirely at `sp`, so the rewritten expression keeps the user's location.
+    /// Spanned entirely at `sp`, so the rewritten expression keeps the user's location.
+    fn anchor(&self, assoc: &str, sp: Span) -> TokenStream {
         let name = Ident::new(&self.fn_name.to_string(), sp);
-        quote_spanned!(sp=> <<#name as ::aspawn::__private::Approved>::Kit>)
+        let assoc = Ident::new(assoc, sp);
+        quote_spanned!(sp=> <<#name as ::aspawn::__private::Approved>::#assoc>)
     }
 
-    /// `<<NAME as ::aspawn::__private::Approved>::Ctx>`: the real `Ctx`, anchored like `kit`.
+    /// The anchored `Kit`: operators, pure methods, constructors.
+    fn kit(&self, sp: Span) -> TokenStream {
+        self.anchor("Kit", sp)
+    }
+
+    /// The anchored `Ctx`: the syscalls.
     fn ctx(&self, sp: Span) -> TokenStream {
-        // Spanned entirely at `sp`, so the rewritten expression keeps the user's location.
-        let name = Ident::new(&self.fn_name.to_string(), sp);
-        quote_spanned!(sp=> <<#name as ::aspawn::__private::Approved>::Ctx>)
+        self.anchor("Ctx", sp)
     }
 
     /// `Some`, `None`, `Ok`, `Err` in an expression: the runtime's constructors (`None` is
@@ -107,11 +111,9 @@ impl<'e> Rewriter<'e> {
         }
         let [ty, func] = segs.as_slice() else { return None };
         let sp = gen_span(path.span());
-        let owner = match ty.to_string().as_str() {
-            "Failure" if *func == "new" => self.kit(sp),
-            "Fd" if *func == "from_raw" => self.kit(sp),
-            "CStrRef" if *func == "from_static" => self.kit(sp),
-            "Ctx" if CTX_METHODS.iter().any(|m| *func == m) => self.ctx(sp),
+        let owner = match (ty.to_string().as_str(), func.to_string().as_str()) {
+            ("Failure", "new") | ("Fd", "from_raw") | ("CStrRef", "from_static") => self.kit(sp),
+            ("Ctx", f) if CTX_METHODS.contains(&f) => self.ctx(sp),
             _ => return None,
         };
         Some(quote_spanned!(sp=> #owner::#func))
@@ -980,17 +982,17 @@ impl<'e> Rewriter<'e> {
         let end_v = Ident::new("__aspawn_end", Span::mixed_site());
         let more = Ident::new("__aspawn_more", Span::mixed_site());
         let (label, pat, body) = (&f.label, &f.pat, &f.body);
-        let ops = self.kit(sp);
+        let kit = self.kit(sp);
         *expr = Expr::Verbatim(if inclusive {
             quote_spanned! {sp=>
                 {
                     let mut #next = #start;
                     let #end_v = #end;
-                    let mut #more = #ops::le(#next, #end_v);
+                    let mut #more = #kit::le(#next, #end_v);
                     #label while #more {
                         let #pat = #next;
-                        if #ops::lt(#next, #end_v) {
-                            #next = #ops::succ(#next);
+                        if #kit::lt(#next, #end_v) {
+                            #next = #kit::succ(#next);
                         } else {
                             #more = false;
                         }
@@ -1003,9 +1005,9 @@ impl<'e> Rewriter<'e> {
                 {
                     let mut #next = #start;
                     let #end_v = #end;
-                    #label while #ops::lt(#next, #end_v) {
+                    #label while #kit::lt(#next, #end_v) {
                         let #pat = #next;
-                        #next = #ops::succ(#next);
+                        #next = #kit::succ(#next);
                         #body
                     }
                 }
