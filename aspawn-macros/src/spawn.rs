@@ -4,17 +4,17 @@
 //!
 //! ```text
 //! match (STACK, A0, A1) {
-//!     (stack, a0, a1) => ::aspawn::__private::spawn::<<CHILD_FN as Spawnable>::Fn>(
+//!     (stack, a0, a1) => ::aspawn::__private::spawn::<<CHILD_FN as Spawnable>::Fn, _>(
 //!         stack,
-//!         move |p| <CHILD_FN>::__aspawn_place(p, a0, a1),
+//!         <CHILD_FN>::__aspawn_sources(a0, a1),
 //!     ),
 //! }
 //! ```
 //!
 //! The arguments are evaluated in the caller (so `?` and `.await` in them behave as written, and
-//! their temporaries live until the spawn returns), then placed by the glue `#[aspawn::child]`
-//! generated; each placed value's identifier carries its argument's span, so an argument of the
-//! wrong type is reported at that argument.
+//! their temporaries live until the spawn returns), passed through the identity
+//! `#[aspawn::child]` generated (whose bounds report an argument of the wrong type at that
+//! argument: each value's identifier carries its argument's span), and placed by the runtime.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
@@ -67,7 +67,6 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let SpawnInput { stack, child, args } = syn::parse2(input)?;
     let ms = Span::mixed_site();
     let stack_v = format_ident!("stack", span = ms);
-    let p = format_ident!("p", span = ms);
     let vals: Vec<_> = args
         .iter()
         .enumerate()
@@ -79,9 +78,9 @@ pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let f = quote!(<#child as ::aspawn::__private::ops::Spawnable>::Fn);
     Ok(quote! {
         match (#stack, #(#args,)*) {
-            (#stack_v, #(#vals,)*) => ::aspawn::__private::spawn::<#f>(
+            (#stack_v, #(#vals,)*) => ::aspawn::__private::spawn::<#f, _>(
                 #stack_v,
-                move |#p| <#child>::__aspawn_place(#p #(, #vals)*),
+                <#child>::__aspawn_sources(#(#vals),*),
             ),
         }
     })

@@ -41,6 +41,7 @@ macro_rules! plain_child_values {
     ($($t:ty),*) => {$(
         impl sealed::Sealed for $t {}
         impl ChildArg for $t {}
+        impl sealed_place::Sealed<$t> for $t {}
         impl Place<$t> for $t {
             #[inline]
             fn place(self, _: &mut Placer<'_>) -> Result<$t, SpawnError> { Ok(self) }
@@ -60,7 +61,8 @@ macro_rules! tuple_child_values {
     ($(($($t:ident $a:ident $i:tt),+))*) => {$(
         impl<$($t: ChildArg),+> sealed::Sealed for ($($t,)+) {}
         impl<$($t: ChildArg),+> ChildArg for ($($t,)+) {}
-        impl<$($t: ChildArg, $a: Place<$t>),+> Place<($($t,)+)> for ($($a,)+) {
+        impl<$($t, $a: Place<$t>),+> sealed_place::Sealed<($($t,)+)> for ($($a,)+) {}
+        impl<$($t, $a: Place<$t>),+> Place<($($t,)+)> for ($($a,)+) {
             #[inline]
             fn place(self, p: &mut Placer<'_>) -> Result<($($t,)+), SpawnError> {
                 Ok(($(self.$i.place(p)?,)+))
@@ -68,6 +70,8 @@ macro_rules! tuple_child_values {
         }
     )*};
 }
+// Every arity up to 24: a spawnable child's arguments are placed as one tuple (the attribute
+// refuses more parameters than that).
 tuple_child_values! {
     (T0 A0 0)
     (T0 A0 0, T1 A1 1)
@@ -75,17 +79,61 @@ tuple_child_values! {
     (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3)
     (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4)
     (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8, T9 A9 9)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8, T9 A9 9, T10 A10 10)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8, T9 A9 9, T10 A10 10, T11 A11 11)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8, T9 A9 9, T10 A10 10, T11 A11 11, T12 A12 12)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8, T9 A9 9, T10 A10 10, T11 A11 11, T12 A12 12, T13 A13 13)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8, T9 A9 9, T10 A10 10, T11 A11 11, T12 A12 12, T13 A13 13, T14 A14 14)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8, T9 A9 9, T10 A10 10, T11 A11 11, T12 A12 12, T13 A13 13, T14 A14 14, T15 A15 15)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8, T9 A9 9, T10 A10 10, T11 A11 11, T12 A12 12, T13 A13 13, T14 A14 14, T15 A15 15, T16 A16 16)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8, T9 A9 9, T10 A10 10, T11 A11 11, T12 A12 12, T13 A13 13, T14 A14 14, T15 A15 15, T16 A16 16, T17 A17 17)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8, T9 A9 9, T10 A10 10, T11 A11 11, T12 A12 12, T13 A13 13, T14 A14 14, T15 A15 15, T16 A16 16, T17 A17 17, T18 A18 18)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8, T9 A9 9, T10 A10 10, T11 A11 11, T12 A12 12, T13 A13 13, T14 A14 14, T15 A15 15, T16 A16 16, T17 A17 17, T18 A18 18, T19 A19 19)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8, T9 A9 9, T10 A10 10, T11 A11 11, T12 A12 12, T13 A13 13, T14 A14 14, T15 A15 15, T16 A16 16, T17 A17 17, T18 A18 18, T19 A19 19, T20 A20 20)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8, T9 A9 9, T10 A10 10, T11 A11 11, T12 A12 12, T13 A13 13, T14 A14 14, T15 A15 15, T16 A16 16, T17 A17 17, T18 A18 18, T19 A19 19, T20 A20 20, T21 A21 21)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8, T9 A9 9, T10 A10 10, T11 A11 11, T12 A12 12, T13 A13 13, T14 A14 14, T15 A15 15, T16 A16 16, T17 A17 17, T18 A18 18, T19 A19 19, T20 A20 20, T21 A21 21, T22 A22 22)
+    (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8, T9 A9 9, T10 A10 10, T11 A11 11, T12 A12 12, T13 A13 13, T14 A14 14, T15 A15 15, T16 A16 16, T17 A17 17, T18 A18 18, T19 A19 19, T20 A20 20, T21 A21 21, T22 A22 22, T23 A23 23)
 }
 
-/// Placement of a parent-side value as the child-side `T` (sealed; used by `spawn!`).
+/// Placement of a parent-side value as the child-side `T` (used by `spawn!`).
+///
+/// Sealed: only this crate implements it, once per row of the table in the crate docs, and every
+/// implementation deep-copies what the child will read into the stack being spawned on. That is
+/// what makes a `CStrRef`, `Argv`, `Envp` or `Groups` in a child always point into the child's
+/// own stack: none of them places itself (they are `Copy` pointers, and one kept from an earlier
+/// spawn would point into a stack that may since have been reused or unmapped), and no other
+/// crate can add an implementation that would.
 pub trait Place<T>: sealed_place::Sealed<T> {
     /// Deep-copies `self` into the stack as a `T`.
     fn place(self, p: &mut Placer<'_>) -> Result<T, SpawnError>;
 }
 
-mod sealed_place {
+/// The seal of [`Place`]: one explicit impl beside each `Place` impl, and no blanket impl (a
+/// blanket `impl<T, A: Place<T>> Sealed<T> for A` would let any crate implement `Place`).
+pub(crate) mod sealed_place {
+    use super::{Argv, CStrSource, Envp, Fd, Groups};
+    use std::os::fd::{AsFd, BorrowedFd};
+
     pub trait Sealed<T> {}
-    impl<T, A: super::Place<T>> Sealed<T> for A {}
+    impl Sealed<()> for () {}
+    impl<T: super::ChildArg, A: super::Place<T>> Sealed<Option<T>> for Option<A> {}
+    impl<T: super::ChildArg, A: super::Place<T>, const N: usize> Sealed<[T; N]> for [A; N] {}
+    impl Sealed<Fd> for BorrowedFd<'_> {}
+    impl<T: AsFd + ?Sized> Sealed<Fd> for &T {}
+    impl<S: CStrSource> Sealed<Argv> for &[S] {}
+    impl<S: CStrSource> Sealed<Argv> for &Vec<S> {}
+    impl<S: CStrSource, const N: usize> Sealed<Argv> for &[S; N] {}
+    impl<S: CStrSource> Sealed<Envp> for &[S] {}
+    impl<S: CStrSource> Sealed<Envp> for &Vec<S> {}
+    impl<S: CStrSource, const N: usize> Sealed<Envp> for &[S; N] {}
+    impl Sealed<Envp> for super::EnvSource<'_> {}
+    impl Sealed<Groups> for &[u32] {}
+    impl Sealed<Groups> for &Vec<u32> {}
+    impl<const N: usize> Sealed<Groups> for &[u32; N] {}
 }
 
 impl Place<()> for () {
@@ -265,6 +313,7 @@ macro_rules! cstr_sources {
             #[inline]
             fn c_bytes(&self) -> (&[u8], bool) { let $s = self; $e }
         }
+        impl sealed_place::Sealed<CStrRef> for &$t {}
         impl Place<CStrRef> for &$t {
             #[inline]
             fn place(self, p: &mut Placer<'_>) -> Result<CStrRef, SpawnError> {

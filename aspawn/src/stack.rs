@@ -202,8 +202,8 @@ impl core::fmt::Debug for Stack {
 
 /// The placement arena: hands out aligned, non-overlapping ranges of the stack, top down.
 ///
-/// Only `spawn` makes one; the generated `__aspawn_place` functions fill it through
-/// [`Place`](crate::__private::Place).
+/// Only the engine makes one, for the spawn under way, and fills it through the sealed
+/// [`Place`](crate::__private::Place) impls: no code outside this crate ever holds one.
 pub struct Placer<'a> {
     floor: usize,
     top: usize,

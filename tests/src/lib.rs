@@ -53,7 +53,7 @@ where
     F: aspawn::__private::ChildFn,
     A: aspawn::__private::Place<F::Args>,
 {
-    aspawn::__private::spawn::<F>(stack, |p| args.place(p))
+    aspawn::__private::spawn::<F, A>(stack, args)
 }
 
 /// The number of open fds of this process, from `/proc/self/fd`.

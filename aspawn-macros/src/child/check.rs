@@ -181,6 +181,10 @@ pub(crate) struct Signature {
     pub(crate) output: Output,
 }
 
+/// The most parameters (after `cx`) a child function may take: the runtime places argument
+/// tuples up to this arity (`aspawn::__private::Place` is implemented for tuples up to 24).
+const MAX_PARAMS: usize = 24;
+
 /// Checks the function's signature against the policy; `None` if it cannot be expanded at all.
 pub(crate) fn check_signature(func: &ItemFn, errors: &mut Errors) -> Option<Signature> {
     let sig = &func.sig;
@@ -299,6 +303,18 @@ pub(crate) fn check_signature(func: &ItemFn, errors: &mut Errors) -> Option<Sign
                 params.push((*pt.ty).clone());
             }
         }
+    }
+
+    if params.len() > MAX_PARAMS {
+        errors.spanned(
+            &sig.inputs,
+            format!(
+                "an `#[aspawn::child]` function takes at most {MAX_PARAMS} parameters after `cx`, \
+                 this one takes {}: group some of them in tuples or arrays (`(a, b): (u32, u32)`)",
+                params.len()
+            ),
+        );
+        expandable = false;
     }
 
     let output = match &sig.output {

@@ -14,8 +14,10 @@
 //!   rewritten to `(<run as Approved>::CALL)(cx, …)`, so the callee is always the function this
 //!   attribute checked. `Kit` and `Ctx` are the anchors every other call of the rewritten body
 //!   goes through (`<<run as Approved>::Kit>::add(a, b)`, see `rewrite.rs`).
-//! - `run::__aspawn_place`: the placement glue `spawn!` calls, one `impl Place<T>` per parameter
-//!   (the argument block is the tuple of the parameter types).
+//! - `run::__aspawn_sources`: the identity on `spawn!`'s arguments, each bounded by
+//!   `Place<T>` at its parameter's type `T` (so a wrong argument is reported once, at that
+//!   argument), returned as an opaque `impl Place<(T1, …)>`; the runtime's `spawn` then places
+//!   them into the stack (the argument block is the tuple of the parameter types).
 //! - `unsafe impl ChildFn for run` when `run` returns `ChildResult` or `i32`: the runtime's
 //!   `extern "C"` entry point calls `ChildFn::call` with the placed tuple.
 //! - `const _: () = { assert_child_arg::<CStrRef>(); … }`: each parameter type must be a
@@ -54,17 +56,16 @@ pub(crate) fn expand(
     let ret = &func.sig.output;
     let ms = Span::mixed_site();
     let cx = quote_spanned!(ms=> cx);
-    let p = quote_spanned!(ms=> p);
     let args = quote_spanned!(ms=> args);
     let types: &[Type] = &sig.params;
     let idents: Vec<_> = (0..types.len()).map(|i| format_ident!("a{}", i, span = ms)).collect();
     let indices = (0..types.len()).map(syn::Index::from);
-    let place_args = idents.iter().zip(types).map(|(a, t)| {
+    // Each argument bounded at its parameter's type, so that `spawn!` reports an argument of the
+    // wrong type at that argument.
+    let src_args = idents.iter().zip(types).map(|(a, t)| {
         let sp = ms.located_at(t.span());
         quote_spanned!(sp=> #a: impl ::aspawn::__private::Place<#t>)
     });
-    let placed =
-        idents.iter().map(|a| quote_spanned!(ms=> ::aspawn::__private::Place::place(#a, #p)?));
     let arg_asserts = types.iter().map(|t| {
         let sp = ms.located_at(t.span());
         quote_spanned!(sp=> ::aspawn::__private::assert_child_arg::<#t>();)
@@ -160,11 +161,12 @@ pub(crate) fn expand(
         #[allow(dead_code)]
         impl #name {
             #[doc(hidden)]
-            pub fn __aspawn_place(
-                #p: &mut ::aspawn::__private::Placer<'_>
-                #(, #place_args)*
-            ) -> ::core::result::Result<(#(#types,)*), ::aspawn::__private::SpawnError> {
-                ::core::result::Result::Ok((#(#placed,)*))
+            #[inline(always)]
+            #[allow(clippy::unused_unit)] // `()` for a child without parameters
+            pub fn __aspawn_sources(
+                #(#src_args),*
+            ) -> impl ::aspawn::__private::Place<(#(#types,)*)> {
+                (#(#idents,)*)
             }
         }
 

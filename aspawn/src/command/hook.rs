@@ -196,7 +196,7 @@ impl super::Command {
         let exec_args = args.clone();
         self.__set_hook(
             move |stack: Stack, plan: &super::Prepared<'_>| {
-                crate::private::spawn::<Hooked<H, A>>(stack, |p| {
+                crate::engine::spawn::<Hooked<H, A>, _>(stack, |p| {
                     Ok((plan.place(p)?, args.clone().place(p)?))
                 })
             },

@@ -298,9 +298,7 @@ impl Command {
             Err(e) => return e,
         };
         match &self.hook {
-            None => hook::run_here::<child::command_child>(stack, |p| {
-                child::command_child::__aspawn_place(p, &prepared)
-            }),
+            None => hook::run_here::<child::command_child>(stack, |p| (&prepared,).place(p)),
             Some(h) => (h.exec)(stack, &prepared),
         }
     }
@@ -704,6 +702,7 @@ impl Prepared<'_> {
     }
 }
 
+impl crate::arg::sealed_place::Sealed<child::Plan> for &Prepared<'_> {}
 impl Place<child::Plan> for &Prepared<'_> {
     fn place(self, p: &mut Placer<'_>) -> Result<child::Plan, SpawnError> {
         let cmd = self.cmd;

@@ -170,13 +170,16 @@ impl ChildReturn for Result<Infallible, Failure> {
     }
 }
 
-/// What `aspawn::spawn!(stack, f, (args…))` expands to.
+/// What `aspawn::spawn!(stack, f, (args…))` expands to: `sources` are the parent-side values,
+/// placed here by the sealed [`Place`], so that every pointer the child receives was made by this
+/// spawn, into this stack. (It takes no placement closure: one could hand the child an `Argv`
+/// kept from an earlier spawn, pointing into a stack since reused or unmapped.)
 #[inline]
-pub fn spawn<F: ChildFn>(
+pub fn spawn<F: ChildFn, S: Place<F::Args>>(
     stack: Stack,
-    place: impl FnOnce(&mut Placer<'_>) -> Result<F::Args, SpawnError>,
+    sources: S,
 ) -> Result<Spawned, SpawnError> {
-    crate::engine::spawn::<F, _>(stack, place)
+    crate::engine::spawn::<F, _>(stack, move |p| sources.place(p))
 }
 
 /// Forces a clone mode for later spawns (`None`: probe again). For tests of every rung.
