@@ -13,6 +13,7 @@
 //! static), from slices the caller holds, or from locals; each call site says which.
 #![allow(unsafe_code)]
 
+use core::cell::Cell;
 use core::convert::Infallible;
 use core::ffi::c_char;
 use core::marker::PhantomData;
@@ -31,7 +32,65 @@ use crate::error::{Errno, Failure};
 pub struct Ctx {
     report_fd: i32,
     saved_mask: u64,
+    epolls: OwnEpolls,
     _not_send: PhantomData<*mut ()>,
+}
+
+/// The epoll instances this child made with [`Ctx::epoll_create1`], by fd number: the only ones
+/// [`Ctx::epoll_ctl`] and [`Ctx::epoll_pwait`] accept.
+///
+/// A child has its own fd table, but the open files behind the fds it inherited are the
+/// parent's. An inherited epoll fd *is* the parent's event loop (tokio's reactor, say), whose
+/// registrations carry a 64-bit `data` word that the loop uses as a pointer into the parent's
+/// memory: `EPOLL_CTL_MOD` from the child would make the parent dereference a value of the
+/// child's choosing, and `epoll_pwait` would take the parent's events. A number leaves the set
+/// when the child closes it or `dup2`s another fd over it.
+struct OwnEpolls(Cell<[i32; OWN_EPOLLS]>);
+
+/// How many epoll instances a child may hold at once.
+const OWN_EPOLLS: usize = 4;
+
+impl OwnEpolls {
+    const fn new() -> OwnEpolls {
+        OwnEpolls(Cell::new([-1; OWN_EPOLLS]))
+    }
+
+    /// Records `fd`; `false` when every slot is taken.
+    #[inline(always)]
+    fn add(&self, fd: i32) -> bool {
+        let mut set = self.0.get();
+        for slot in set.iter_mut() {
+            if *slot < 0 {
+                *slot = fd;
+                self.0.set(set);
+                return true;
+            }
+        }
+        false
+    }
+
+    #[inline(always)]
+    fn has(&self, fd: Fd) -> bool {
+        fd.as_raw() >= 0 && self.0.get().contains(&fd.as_raw())
+    }
+
+    /// Forgets every recorded number in `first..=last` (closed, or about to be replaced).
+    #[inline(always)]
+    fn forget(&self, first: u32, last: u32) {
+        let mut set = self.0.get();
+        for slot in set.iter_mut() {
+            if *slot >= 0 && first <= *slot as u32 && *slot as u32 <= last {
+                *slot = -1;
+            }
+        }
+        self.0.set(set);
+    }
+
+    /// `Ok` for an epoll fd this child made, else `EBADF`.
+    #[inline(always)]
+    fn check(&self, epfd: Fd) -> Result<(), Errno> {
+        if self.has(epfd) { Ok(()) } else { Err(Errno::BADF) }
+    }
 }
 
 /// Length of a NUL-terminated string.
@@ -64,7 +123,7 @@ const PATH_MAX: usize = k::PATH_MAX as usize;
 
 impl Ctx {
     pub(crate) fn new(report_fd: i32, saved_mask: u64) -> Ctx {
-        Ctx { report_fd, saved_mask, _not_send: PhantomData }
+        Ctx { report_fd, saved_mask, epolls: OwnEpolls::new(), _not_send: PhantomData }
     }
 
     /// The fd the engine uses to learn that the child is done: closing or replacing it is refused.
@@ -117,6 +176,7 @@ impl Ctx {
     #[inline]
     pub fn close(&self, fd: Fd) -> Result<(), Errno> {
         self.guard(fd)?;
+        self.epolls.forget(fd.as_raw() as u32, fd.as_raw() as u32);
         // SAFETY: no pointers.
         unit(unsafe { call(k::__NR_close, [fd.as_raw() as usize, 0, 0, 0, 0, 0]) })
     }
@@ -147,6 +207,7 @@ impl Ctx {
             }
             .map(|_| new);
         }
+        self.epolls.forget(new.as_raw() as u32, new.as_raw() as u32);
         // SAFETY: no pointers.
         fd_ret(unsafe {
             call(k::__NR_dup3, [old.as_raw() as usize, new.as_raw() as usize, 0, 0, 0, 0])
@@ -160,6 +221,9 @@ impl Ctx {
     #[inline]
     pub fn dup3(&self, old: Fd, new: Fd, flags: u32) -> Result<Fd, Errno> {
         self.guard(new)?;
+        if old != new {
+            self.epolls.forget(new.as_raw() as u32, new.as_raw() as u32);
+        }
         // SAFETY: no pointers.
         fd_ret(unsafe {
             call(
@@ -255,6 +319,9 @@ impl Ctx {
     /// - [Linux](https://man7.org/linux/man-pages/man2/close_range.2.html)
     #[inline]
     pub fn close_range(&self, first: u32, last: u32, flags: u32) -> Result<(), Errno> {
+        if flags & crate::consts::CLOSE_RANGE_CLOEXEC == 0 {
+            self.epolls.forget(first, last);
+        }
         let r = self.report_fd as u32;
         let one = |a: u32, b: u32| {
             // SAFETY: no pointers.
@@ -610,17 +677,32 @@ impl Ctx {
         unit(unsafe { call(k::__NR_unshare, [flags as usize, 0, 0, 0, 0, 0]) })
     }
 
-    /// `epoll_create1(flags)`—Makes an epoll instance.
+    /// `epoll_create1(flags)`—Makes an epoll instance, which [`epoll_ctl`](Ctx::epoll_ctl) and
+    /// [`epoll_pwait`](Ctx::epoll_pwait) then accept. A child holds at most 4 at once: a fifth is
+    /// closed again and refused with `EMFILE`.
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/epoll_create1.2.html)
     #[inline]
     pub fn epoll_create1(&self, flags: u32) -> Result<Fd, Errno> {
         // SAFETY: no pointers.
-        fd_ret(unsafe { call(k::__NR_epoll_create1, [flags as usize, 0, 0, 0, 0, 0]) })
+        let fd = fd_ret(unsafe { call(k::__NR_epoll_create1, [flags as usize, 0, 0, 0, 0, 0]) })?;
+        if self.epolls.add(fd.as_raw()) {
+            Ok(fd)
+        } else {
+            // SAFETY: no pointers; `fd` is the instance just made.
+            let _ = unsafe { call(k::__NR_close, [fd.as_raw() as usize, 0, 0, 0, 0, 0]) };
+            Err(Errno::MFILE)
+        }
     }
 
     /// `epoll_ctl(epfd, op, fd, {events, data})`—Adds, changes or removes an interest.
+    ///
+    /// `epfd` must be an epoll instance this child made with
+    /// [`epoll_create1`](Ctx::epoll_create1) (and has not closed or `dup2`'d over): any other
+    /// fd, one inherited from the parent above all, is refused with `EBADF`. An inherited epoll
+    /// fd is the parent's own event loop, whose registrations carry values the parent uses as
+    /// pointers into its memory; changing one from the child would corrupt the parent.
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/epoll_ctl.2.html)
@@ -633,6 +715,7 @@ impl Ctx {
         events: u32,
         data: u64,
     ) -> Result<(), Errno> {
+        self.epolls.check(epfd)?;
         let ev = EpollEvent { events, data };
         // SAFETY: `ev` is a live epoll_event with this arch's layout.
         unit(unsafe {
@@ -652,10 +735,14 @@ impl Ctx {
 
     /// `epoll_pwait(epfd, 1 event, timeout_ms, NULL)`—Waits for one event; `None` on timeout.
     ///
+    /// As for [`epoll_ctl`](Ctx::epoll_ctl), `epfd` must be an epoll instance this child made:
+    /// taking an event from the parent's event loop is refused with `EBADF`.
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/epoll_pwait.2.html)
     #[inline]
     pub fn epoll_pwait(&self, epfd: Fd, timeout_ms: i32) -> Result<Option<(u32, u64)>, Errno> {
+        self.epolls.check(epfd)?;
         let mut ev = EpollEvent { events: 0, data: 0 };
         // SAFETY: room for one event in `ev`; no signal mask.
         let n = unsafe {
