@@ -228,12 +228,21 @@ fn an_id_of_u32_max_is_refused_as_in_std() {
     }
 }
 
+/// Whether this thread has `CAP_SYS_RESOURCE` (containers often drop it, root or not).
+fn has_sys_resource() -> bool {
+    capabilities(None).is_ok_and(|c| c.effective.contains(CapabilitySet::SYS_RESOURCE))
+}
+
 /// A resource limit is set before the ids change: raising a hard limit needs
 /// `CAP_SYS_RESOURCE`, which the child no longer has once it runs as `nobody` (it failed with
 /// `EPERM` from `setrlimit` when the limits came after `setresuid`).
 #[test]
 fn rlimits_are_set_before_the_user_id_changes() {
     if !root() {
+        return;
+    }
+    if !has_sys_resource() {
+        println!("note: no CAP_SYS_RESOURCE here, skipping (see the RLIMIT_NPROC test)");
         return;
     }
     let hard = rustix::process::getrlimit(rustix::process::Resource::Nofile).maximum;
@@ -252,6 +261,35 @@ fn rlimits_are_set_before_the_user_id_changes() {
         o,
         Seen::Ran { code: Some(0), stdout: format!("{raised}\n{NOBODY}\n"), stderr: String::new() }
     );
+}
+
+/// The same order seen without `CAP_SYS_RESOURCE`: the kernel checks `RLIMIT_NPROC` when
+/// `setresuid` switches users and, over the limit, fails the next `execve` with `EAGAIN`
+/// ("programs doing set*uid()+execve()", kernel/sys.c). A limit of 0 for a user that already
+/// runs a process (a `sleep` as `nobody`) therefore stops the program only if it was set
+/// before the switch; set after it (the old order), the program ran.
+#[test]
+fn an_nproc_limit_is_in_force_when_the_user_id_changes() {
+    if !root() {
+        return;
+    }
+    let mut sleeper = std::process::Command::new("sleep")
+        .arg("30")
+        .uid(NOBODY)
+        .gid(NOBODY)
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let o = seen(
+        aspawn::Command::new("true")
+            .uid(NOBODY)
+            .gid(NOBODY)
+            .rlimit(aspawn::consts::RLIMIT_NPROC, 0, 0)
+            .output(),
+    );
+    sleeper.kill().unwrap();
+    sleeper.wait().unwrap();
+    assert!(matches!(o, Seen::Failed { errno: Some(libc::EAGAIN), .. }), "{o:?}");
 }
 
 const ROLE: &str = "ASPAWN_TEST_ROLE";
@@ -293,7 +331,8 @@ fn a_setuid_root_parent_clears_the_groups_as_std_does() {
         let s = seen(
             std::process::Command::new("sh").args(["-c", script]).uid(NOBODY).gid(NOBODY).output(),
         );
-        let o = seen(aspawn::Command::new("sh").args(["-c", script]).uid(NOBODY).gid(NOBODY).output());
+        let o =
+            seen(aspawn::Command::new("sh").args(["-c", script]).uid(NOBODY).gid(NOBODY).output());
         println!("std:    {s:?}\naspawn: {o:?}");
         assert_eq!(o, s, "std and aspawn differ");
         match o {

@@ -93,12 +93,9 @@ fn exec_by(cx: &Ctx, how: u32, out: Fd, argv: Argv, envp: Envp) -> ChildResult {
 
 fn mask_after(how: u32) -> String {
     let (mut r, w) = std::io::pipe().unwrap();
-    let spawned = aspawn::spawn!(
-        Stack::new().unwrap(),
-        exec_by,
-        (how, &w, &SHOW_MASK, Envp::inherit())
-    )
-    .unwrap();
+    let spawned =
+        aspawn::spawn!(Stack::new().unwrap(), exec_by, (how, &w, &SHOW_MASK, Envp::inherit()))
+            .unwrap();
     drop(w);
     let (mut child, _) = spawned.wait_released().unwrap();
     let mut out = String::new();

@@ -129,14 +129,15 @@ fn hammer() {
     let mut stack = Some(Stack::with_size(4 << 20).unwrap());
     let mut n = 0u32;
     while Instant::now() < deadline {
-        let spawned = aspawn::spawn!(stack.take().unwrap(), run_true, (&["true"], Envp::inherit()))
-            .unwrap();
+        let spawned =
+            aspawn::spawn!(stack.take().unwrap(), run_true, (&["true"], Envp::inherit())).unwrap();
         let (mut child, s) = spawned.wait_released().unwrap();
         assert!(child.wait().unwrap().success());
         stack = Some(s);
         let status = aspawn::Command::new("/bin/true").status().unwrap();
         assert!(status.success());
-        let status = aspawn::Command::new("/bin/true").env("ASPAWN_HAMMER_SET", "1").status().unwrap();
+        let status =
+            aspawn::Command::new("/bin/true").env("ASPAWN_HAMMER_SET", "1").status().unwrap();
         assert!(status.success());
         n += 3;
     }
