@@ -115,7 +115,7 @@ fn hammer() {
                         // without it.
                         unsafe {
                             std::env::set_var(&key, "v".repeat(len));
-                            if (i + round) % 3 == 0 {
+                            if (i + round).is_multiple_of(3) {
                                 std::env::remove_var(&key);
                             }
                         }

@@ -667,7 +667,10 @@ fn big_stack(need: usize) -> io::Result<Stack> {
     let index = class.max(SMALLEST) - SMALLEST;
     match POOLS.get(index as usize) {
         Some(pool) => {
-            pool.get_or_init(|| StackPool::with_max_idle(1 << (index + SMALLEST), 4)).get()
+            let size = 1usize << (index + SMALLEST);
+            // Keep a few of the smaller ones; one of those above 1 MiB.
+            let idle = if size <= 1 << 20 { 4 } else { 1 };
+            pool.get_or_init(|| StackPool::with_max_idle(size, idle)).get()
         }
         None => Stack::with_size(need),
     }
