@@ -427,8 +427,10 @@ impl Argv {
 }
 
 impl Envp {
-    /// The parent's environment, read when `spawn!` places it (the `environ` that `getenv` and
-    /// `posix_spawn` read; see [`std::env::set_var`] for the rules on changing it).
+    /// The parent's environment, read when `spawn!` places it, under the lock std's
+    /// [`std::env::set_var`] and [`std::env::remove_var`] take (through [`std::env::vars_os`]):
+    /// another thread changing the environment through std cannot tear the copy. An entry of
+    /// `environ` without `=` is left out, as by `vars_os`.
     pub fn inherit() -> EnvSource<'static> {
         EnvSource::Inherit
     }
@@ -442,6 +444,16 @@ impl Envp {
     #[inline]
     pub(crate) fn as_ptr(self) -> *const *const c_char {
         self.0.as_ptr()
+    }
+
+    /// An `Envp` over `len` strings placed at `arr` (a NULL-terminated array of `len + 1`
+    /// slots, from `Placer::ptr_array`).
+    pub(crate) fn from_placed(arr: *mut *const u8, len: usize) -> Envp {
+        Envp(Argv {
+            // SAFETY: `ptr_array` never returns null.
+            ptr: unsafe { NonNull::new_unchecked(arr.cast()) },
+            len,
+        })
     }
 }
 
@@ -502,33 +514,11 @@ macro_rules! slice_sources {
 slice_sources!(Argv, "argv", |a| a);
 slice_sources!(Envp, "envp", Envp);
 
-unsafe extern "C" {
-    static environ: *const *const c_char;
-}
-
 impl Place<Envp> for EnvSource<'_> {
     fn place(self, p: &mut Placer<'_>) -> Result<Envp, SpawnError> {
         match self {
-            EnvSource::Inherit => {
-                // SAFETY: `environ` is libc's NULL-terminated array; reading it is what `getenv`
-                // and `posix_spawn` do, and Rust makes changing it (`set_var`) `unsafe` for that
-                // reason.
-                let env = unsafe { environ };
-                let mut n = 0;
-                if !env.is_null() {
-                    // SAFETY: NULL-terminated array.
-                    while !unsafe { *env.add(n) }.is_null() {
-                        n += 1;
-                    }
-                }
-                // SAFETY: `n` valid C strings, as counted above.
-                let arr = unsafe { p.put_c_array(env, n)? };
-                Ok(Envp(Argv {
-                    // SAFETY: `put_c_array` never returns null.
-                    ptr: unsafe { NonNull::new_unchecked(arr.cast()) },
-                    len: n,
-                }))
-            }
+            // Read under std's environment lock (`std::env::vars_os`), placed in one pass.
+            EnvSource::Inherit => crate::command::environ::place_inherited(p),
             EnvSource::Empty | EnvSource::_Lifetime(_) => {
                 place_strings(p, core::iter::empty(), "envp").map(Envp)
             }

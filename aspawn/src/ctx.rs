@@ -33,6 +33,9 @@ pub struct Ctx {
     report_fd: i32,
     saved_mask: u64,
     epolls: OwnEpolls,
+    /// Whether the child set its signal mask itself (`sigprocmask`, `restore_sigmask`): then the
+    /// exec helpers leave it alone; otherwise they restore `saved_mask` as their last step.
+    mask_set: Cell<bool>,
     _not_send: PhantomData<*mut ()>,
 }
 
@@ -123,7 +126,24 @@ const PATH_MAX: usize = k::PATH_MAX as usize;
 
 impl Ctx {
     pub(crate) fn new(report_fd: i32, saved_mask: u64) -> Ctx {
-        Ctx { report_fd, saved_mask, epolls: OwnEpolls::new(), _not_send: PhantomData }
+        Ctx {
+            report_fd,
+            saved_mask,
+            epolls: OwnEpolls::new(),
+            mask_set: Cell::new(false),
+            _not_send: PhantomData,
+        }
+    }
+
+    /// The last step of every exec helper: a child that never set its signal mask gets the
+    /// spawning thread's back, so its program does not start with every signal blocked. Once
+    /// done (or once the child set a mask), later calls make no system call.
+    #[inline(always)]
+    fn mask_for_exec(&self) {
+        if !self.mask_set.get() {
+            // Cannot fail: a valid `how` and a live sigset.
+            let _ = self.restore_sigmask();
+        }
     }
 
     /// The fd the engine uses to learn that the child is done: closing or replacing it is refused.
@@ -543,7 +563,9 @@ impl Ctx {
     }
 
     /// `rt_sigprocmask(how, set)`—Changes the signal mask (bit `n - 1` is signal `n`); returns the
-    /// old mask. The child starts with every signal blocked; see [`Ctx::restore_sigmask`].
+    /// old mask. The child starts with every signal blocked; see [`Ctx::restore_sigmask`]. Once
+    /// the child has set a mask here (`SIG_SETMASK`, or a non-empty `set`), the exec helpers keep
+    /// it instead of restoring the parent's.
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/sigprocmask.2.html)
@@ -552,17 +574,24 @@ impl Ctx {
     pub fn sigprocmask(&self, how: u32, set: u64) -> Result<u64, Errno> {
         let mut old = 0u64;
         sys::sigprocmask(how, Some(&set), Some(&mut old))?;
+        if how == k::SIG_SETMASK || set != 0 {
+            self.mask_set.set(true);
+        }
         Ok(old)
     }
 
     /// Restores the signal mask the parent thread had when it spawned this child.
     ///
-    /// The engine blocks every signal from before the clone so that no handler can run in the
-    /// child; the child inherits that mask across `execve` unless it calls this first. Call it as
-    /// the last step before exec (the library's own exec helpers do).
+    /// The engine blocks every signal from before the clone so that no handler of the parent's
+    /// can run in the child. The exec helpers ([`Ctx::execve`], [`Ctx::execveat`],
+    /// [`Ctx::fexecve`], [`Ctx::execvp`]) call this as their last step unless the child set a
+    /// mask itself, so the program starts with the parent's mask, as std's children do; call it
+    /// earlier to have signals delivered (with default dispositions) before the exec.
     #[inline]
     pub fn restore_sigmask(&self) -> Result<(), Errno> {
-        sys::sigprocmask(k::SIG_SETMASK, Some(&self.saved_mask), None)
+        sys::sigprocmask(k::SIG_SETMASK, Some(&self.saved_mask), None)?;
+        self.mask_set.set(true);
+        Ok(())
     }
 
     /// Sets the disposition of `sig` to `SIG_DFL` (`rt_sigaction`).
@@ -756,12 +785,14 @@ impl Ctx {
     }
 
     /// `execve(path, argv, envp)`—Replaces this process with the program at `path`. Returns only
-    /// on failure.
+    /// on failure. A child that has not set its signal mask gets the parent's back first (see
+    /// [`Ctx::restore_sigmask`]).
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/execve.2.html)
     #[inline]
     pub fn execve(&self, path: CStrRef, argv: Argv, envp: Envp) -> Result<Infallible, Errno> {
+        self.mask_for_exec();
         // SAFETY: placed, NULL-terminated arrays of placed C strings.
         let r = unsafe {
             call(
@@ -773,7 +804,8 @@ impl Ctx {
     }
 
     /// `execveat(dirfd, path, argv, envp, flags)`—`execve` relative to a directory fd
-    /// (`AT_EMPTY_PATH` with an empty `path` runs `dirfd` itself).
+    /// (`AT_EMPTY_PATH` with an empty `path` runs `dirfd` itself). Restores the parent's signal
+    /// mask first, as [`Ctx::execve`] does.
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/execveat.2.html)
@@ -786,6 +818,7 @@ impl Ctx {
         envp: Envp,
         flags: u32,
     ) -> Result<Infallible, Errno> {
+        self.mask_for_exec();
         // SAFETY: as in `execve`.
         let r = unsafe {
             call(
@@ -813,10 +846,13 @@ impl Ctx {
     }
 
     /// `execvp(file, argv, envp)`—Runs `file`, searched in the `PATH` of `envp` (`/bin:/usr/bin`
-    /// when it has none), with glibc's rules: a `file` containing `/` is used as is; `EACCES` is
-    /// remembered and returned only if nothing else worked; `ENOENT` and `ENOTDIR` move on to the
-    /// next directory; any other error stops the search. No allocation: each candidate path is
-    /// built in a `PATH_MAX` buffer on the child's stack (a longer one is skipped).
+    /// when it has none), with glibc's rules: a `file` containing `/` is used as is; `EACCES` is remembered and returned only
+    /// if nothing else worked; `ENOENT`, `ENOTDIR`, `ESTALE`, `ENODEV` and `ETIMEDOUT` move on to
+    /// the next directory (the last of them is returned if nothing worked); any other error
+    /// stops the search, `ENAMETOOLONG` for a candidate longer than `PATH_MAX` included. A
+    /// directory entry that alone is `PATH_MAX` bytes or longer is skipped. No allocation: each
+    /// candidate path is built in a `PATH_MAX` buffer on the child's stack. Restores the
+    /// parent's signal mask first, as [`Ctx::execve`] does.
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man3/execvp.3.html)
@@ -834,12 +870,26 @@ impl Ctx {
         let mut seen_eacces = false;
         let mut last = Errno::NOENT;
         for dir in path.split(|&b| b == b':') {
+            if dir.len() >= PATH_MAX {
+                continue; // glibc skips an entry it could not hold either
+            }
             // An empty entry means the current directory.
             let dir: &[u8] = if dir.is_empty() { b"." } else { dir };
-            let Some(candidate) = join(&mut buf, dir, name) else { continue };
+            // Too long for the kernel: what its `execve` would say, which stops glibc too.
+            let Some(candidate) = join(&mut buf, dir, name) else {
+                return Err(Errno::NAMETOOLONG);
+            };
             match self.execve(candidate, argv, envp) {
                 Err(Errno::ACCESS) => seen_eacces = true,
-                Err(e @ (Errno::NOENT | Errno::NOTDIR)) => last = e,
+                // Missing here, or the odd answers of network file systems (AFS, NFS): glibc
+                // goes on to the next directory.
+                Err(
+                    e @ (Errno::NOENT
+                    | Errno::NOTDIR
+                    | Errno::STALE
+                    | Errno::NODEV
+                    | Errno::TIMEDOUT),
+                ) => last = e,
                 Err(e) => return Err(e),
             }
         }

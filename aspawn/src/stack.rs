@@ -260,41 +260,7 @@ impl Placer<'_> {
         }
     }
 
-    /// Copies a whole array of NUL-terminated C strings (`environ`) in one reservation: the
-    /// strings, then the NULL-terminated pointer array. No NUL scan: `strlen` found the ends.
-    ///
-    /// # Safety
-    ///
-    /// `arr` must point to `n` valid NUL-terminated strings that stay unchanged during the call.
-    pub(crate) unsafe fn put_c_array(
-        &mut self,
-        arr: *const *const core::ffi::c_char,
-        n: usize,
-    ) -> Result<*mut *const u8, SpawnError> {
-        let mut total = 0usize;
-        for i in 0..n {
-            // SAFETY: `i < n`, a valid C string by the caller's promise.
-            total += unsafe { crate::ctx::c_strlen(*arr.add(i)) } + 1;
-        }
-        let ptrs = self.ptr_array(n + 1)?;
-        let mut dst = self.alloc(total, 1)?;
-        for i in 0..n {
-            // SAFETY: the strings are unchanged since the first pass, so their lengths add up to
-            // `total`, the size of `dst`'s range; `ptrs` has `n + 1` slots.
-            unsafe {
-                let src = *arr.add(i);
-                let len = crate::ctx::c_strlen(src) + 1;
-                core::ptr::copy_nonoverlapping(src.cast::<u8>(), dst, len);
-                ptrs.add(i).write(dst);
-                dst = dst.add(len);
-            }
-        }
-        // SAFETY: slot `n` is the terminator.
-        unsafe { ptrs.add(n).write(core::ptr::null()) };
-        Ok(ptrs)
-    }
-
-    /// Reserves an array of `n` pointers, to be filled with [`Placer::set_ptr`].
+    /// Reserves an array of `n` pointers, to be filled by the caller.
     pub(crate) fn ptr_array(&mut self, n: usize) -> Result<*mut *const u8, SpawnError> {
         let bytes = n.checked_mul(core::mem::size_of::<*const u8>()).ok_or_else(|| {
             SpawnError::new(SpawnErrorKind::StackTooSmall {

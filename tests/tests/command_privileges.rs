@@ -227,3 +227,123 @@ fn an_id_of_u32_max_is_refused_as_in_std() {
         assert!(matches!(o, Seen::Failed { errno: Some(libc::EINVAL), .. }), "{what}: {o:?}");
     }
 }
+
+/// Whether this thread has `CAP_SYS_RESOURCE` (containers often drop it, root or not).
+fn has_sys_resource() -> bool {
+    capabilities(None).is_ok_and(|c| c.effective.contains(CapabilitySet::SYS_RESOURCE))
+}
+
+/// A resource limit is set before the ids change: raising a hard limit needs
+/// `CAP_SYS_RESOURCE`, which the child no longer has once it runs as `nobody` (it failed with
+/// `EPERM` from `setrlimit` when the limits came after `setresuid`).
+#[test]
+fn rlimits_are_set_before_the_user_id_changes() {
+    if !root() {
+        return;
+    }
+    if !has_sys_resource() {
+        println!("note: no CAP_SYS_RESOURCE here, skipping (see the RLIMIT_NPROC test)");
+        return;
+    }
+    let hard = rustix::process::getrlimit(rustix::process::Resource::Nofile).maximum;
+    let Some(raised) = hard.and_then(|h| h.checked_add(1000)).filter(|&r| r <= 1 << 20) else {
+        println!("note: the open-files hard limit cannot be raised here ({hard:?}), skipping");
+        return;
+    };
+    let out = aspawn::Command::new("sh")
+        .args(["-c", "ulimit -Hn; id -u"])
+        .uid(NOBODY)
+        .gid(NOBODY)
+        .rlimit(aspawn::consts::RLIMIT_NOFILE, raised, raised)
+        .output();
+    let o = seen(out);
+    assert_eq!(
+        o,
+        Seen::Ran { code: Some(0), stdout: format!("{raised}\n{NOBODY}\n"), stderr: String::new() }
+    );
+}
+
+/// The same order seen without `CAP_SYS_RESOURCE`: the kernel checks `RLIMIT_NPROC` when
+/// `setresuid` switches users and, over the limit, fails the next `execve` with `EAGAIN`
+/// ("programs doing set*uid()+execve()", kernel/sys.c). A limit of 0 for a user that already
+/// runs a process (a `sleep` as `nobody`) therefore stops the program only if it was set
+/// before the switch; set after it (the old order), the program ran.
+#[test]
+fn an_nproc_limit_is_in_force_when_the_user_id_changes() {
+    if !root() {
+        return;
+    }
+    let mut sleeper = std::process::Command::new("sleep")
+        .arg("30")
+        .uid(NOBODY)
+        .gid(NOBODY)
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let o = seen(
+        aspawn::Command::new("true")
+            .uid(NOBODY)
+            .gid(NOBODY)
+            .rlimit(aspawn::consts::RLIMIT_NPROC, 0, 0)
+            .output(),
+    );
+    sleeper.kill().unwrap();
+    sleeper.wait().unwrap();
+    assert!(matches!(o, Seen::Failed { errno: Some(libc::EAGAIN), .. }), "{o:?}");
+}
+
+const ROLE: &str = "ASPAWN_TEST_ROLE";
+
+/// Runs test `test` alone in a copy of this binary, in role `role`.
+fn rerun(test: &str, role: &str) -> std::process::Output {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(ROLE, role)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    eprintln!(
+        "--- {role}: {:?}\n--- stdout:\n{}--- stderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A setuid-root caller (real uid 1000, effective uid 0) that sets `uid` without `groups`:
+/// std decides from the effective uid — it always calls `setgroups(0)` and ignores only
+/// `EPERM` — so the child has no supplementary groups. Deciding from the real uid kept the
+/// caller's groups (`disk`, `sudo` …) in a child running as `nobody`. Runs in a copy of this
+/// binary, which takes groups 6 and 27 and real uid 1000 first.
+#[test]
+fn a_setuid_root_parent_clears_the_groups_as_std_does() {
+    if !root() {
+        return;
+    }
+    if std::env::var_os(ROLE).is_some() {
+        // SAFETY: plain system calls; glibc applies them to every thread of this copy.
+        unsafe {
+            assert_eq!(libc::setgroups(2, [6, 27].as_ptr()), 0);
+            assert_eq!(libc::setresuid(1000, 0, 0), 0);
+        }
+        let script = "id -u; grep -E '^Groups:' /proc/self/status";
+        let s = seen(
+            std::process::Command::new("sh").args(["-c", script]).uid(NOBODY).gid(NOBODY).output(),
+        );
+        let o =
+            seen(aspawn::Command::new("sh").args(["-c", script]).uid(NOBODY).gid(NOBODY).output());
+        println!("std:    {s:?}\naspawn: {o:?}");
+        assert_eq!(o, s, "std and aspawn differ");
+        match o {
+            Seen::Ran { code: Some(0), stdout, .. } => {
+                assert!(stdout.starts_with("65534\n"), "{stdout:?}");
+                assert_eq!(stdout.trim_end(), "65534\nGroups:", "{stdout:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        return;
+    }
+    let out = rerun("a_setuid_root_parent_clears_the_groups_as_std_does", "setuid-root");
+    assert!(out.status.success(), "{:?}", out.status);
+}

@@ -5,10 +5,12 @@
 //! child's stack by `spawn!`); [`command_child`] runs [`prepare`], then [`finish`]. A
 //! `Command::child_hook` runs `prepare`, the hook, then `finish` (see `hook.rs`).
 //!
-//! The order follows std's `do_exec` where std has the step: file descriptors, supplementary
-//! groups, group id, user id (Go's order: setgroups, setresgid, setresuid), working directory,
-//! process group, session, then ours (umask, resource limits, parent-death signal), the hook, the
-//! closing of unkept fds, an empty signal mask (as std gives its children), and `execvp`.
+//! The order follows std's `do_exec` where std has the step: file descriptors, then ours that
+//! need the parent's privileges (resource limits: raising a hard limit needs
+//! `CAP_SYS_RESOURCE`, gone once the ids change), supplementary groups, group id, user id (Go's
+//! order: setgroups, setresgid, setresuid), working directory, process group, session, then ours
+//! (umask, parent-death signal — after the id changes, which clear it), the hook, the closing of
+//! unkept fds, the parent's signal mask (std's children inherit it), and `execvp`.
 
 use crate::arg::{Argv, CStrRef, Envp, Fd, Groups};
 use crate::consts;
@@ -44,7 +46,7 @@ pub(crate) fn command_child(cx: &Ctx, plan: Plan) -> ChildResult {
     finish(cx, plan)
 }
 
-/// Everything before the hook: fds, credentials, cwd, process group, session, umask, limits,
+/// Everything before the hook: fds, limits, credentials, cwd, process group, session, umask,
 /// parent-death signal.
 #[aspawn::child]
 pub(crate) fn prepare(cx: &Ctx, plan: Plan) -> Result<(), Failure> {
@@ -52,6 +54,11 @@ pub(crate) fn prepare(cx: &Ctx, plan: Plan) -> Result<(), Failure> {
     let (_, _, _, cwd) = exe;
     let (_, new_session, pgroup, mask, deathsig, clear_groups) = procs;
     map_fds(cx, fds)?;
+    for r in 0..RLIMITS {
+        if let Some(Some((soft, hard))) = limits.get(r) {
+            cx.setrlimit(r as u32, soft, hard).context("setrlimit")?;
+        }
+    }
     set_ids(cx, ids, clear_groups)?;
     if let Some(dir) = cwd {
         cx.chdir(dir).context("chdir")?;
@@ -65,11 +72,6 @@ pub(crate) fn prepare(cx: &Ctx, plan: Plan) -> Result<(), Failure> {
     if let Some(m) = mask {
         cx.umask(m).context("umask")?;
     }
-    for r in 0..RLIMITS {
-        if let Some(Some((soft, hard))) = limits.get(r) {
-            cx.setrlimit(r as u32, soft, hard).context("setrlimit")?;
-        }
-    }
     if let Some((sig, parent)) = deathsig {
         cx.prctl_set_pdeathsig(sig).context("prctl(PR_SET_PDEATHSIG)")?;
         // The parent may have died before the prctl: then the signal never comes (Go does this).
@@ -81,7 +83,7 @@ pub(crate) fn prepare(cx: &Ctx, plan: Plan) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Everything after the hook: close unkept fds, clear the signal mask, exec.
+/// Everything after the hook: close unkept fds, restore the parent's signal mask, exec.
 #[aspawn::child]
 pub(crate) fn finish(cx: &Ctx, plan: Plan) -> ChildResult {
     let (exe, fds, procs, _, _) = plan;
@@ -90,8 +92,9 @@ pub(crate) fn finish(cx: &Ctx, plan: Plan) -> ChildResult {
     if let Some(flags) = close_others {
         close_unkept(cx, fds, flags)?;
     }
-    // std starts its children with an empty signal mask (posix_spawnattr_setsigmask / do_exec).
-    cx.sigprocmask(consts::SIG_SETMASK, 0).context("sigprocmask")?;
+    // std's children inherit the spawning thread's signal mask (rust-lang/rust#101077); the
+    // engine blocked everything across the clone, so give that mask back.
+    cx.restore_sigmask().context("sigprocmask")?;
     cx.execvp(prog, argv, envp).context("execvp")
 }
 
@@ -136,9 +139,12 @@ fn set_ids(
     if let Some(g) = groups {
         cx.setgroups(&g).context("setgroups")?;
     } else if clear_groups {
-        // std: a root parent dropping to `uid` without `groups` also drops its supplementary
-        // groups, and ignores a failure.
-        let _ = cx.setgroups(&[]);
+        // std: setting `uid` without `groups` also drops the supplementary groups, whatever the
+        // parent's ids; only a missing `CAP_SETGID` (`EPERM`) is ignored.
+        match cx.setgroups(&[]) {
+            Ok(()) | Err(aspawn::Errno::PERM) => {}
+            Err(e) => return Err(Failure::new(e, "setgroups")),
+        }
     }
     // `u32::MAX` is `-1`, "unchanged", to `setresgid`/`setresuid`; std's `setgid`/`setuid`
     // refuse it with `EINVAL`, and so do we rather than silently keep the parent's id.
@@ -177,15 +183,19 @@ fn close_unkept(cx: &Ctx, fds: Argv, flags: u32) -> Result<(), Failure> {
 }
 
 /// `close_range(first, last, flags)`, or a loop of `close` (or of `fcntl(F_SETFD, FD_CLOEXEC)`
-/// with `CLOSE_RANGE_CLOEXEC`) up to `RLIMIT_NOFILE` where the kernel lacks it: no
-/// `close_range` before 5.9, no `CLOSE_RANGE_CLOEXEC` before 5.11.
+/// with `CLOSE_RANGE_CLOEXEC`) up to `RLIMIT_NOFILE` where the kernel lacks it (`ENOSYS`: no
+/// `close_range` before 5.9; `EINVAL` for `CLOSE_RANGE_CLOEXEC` before 5.11) or a seccomp
+/// profile refuses it (`EPERM`, as Docker-style profiles answer unknown system calls).
 #[aspawn::child]
 fn close_between(cx: &Ctx, first: u32, last: u32, flags: u32) -> Result<(), Failure> {
     match cx.close_range(first, last, flags) {
         Ok(()) => Ok(()),
         Err(e) => {
             let cloexec = flags & consts::CLOSE_RANGE_CLOEXEC != 0;
-            if e != aspawn::Errno::NOSYS && !(cloexec && e == aspawn::Errno::INVAL) {
+            if e != aspawn::Errno::NOSYS
+                && e != aspawn::Errno::PERM
+                && !(cloexec && e == aspawn::Errno::INVAL)
+            {
                 return Err(Failure::new(e, "close_range"));
             }
             let (soft, _) = cx.prlimit(0, consts::RLIMIT_NOFILE, None).context("getrlimit")?;

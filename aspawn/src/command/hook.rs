@@ -56,7 +56,8 @@ pub fn run_here<F: ChildFn>(
         return e.into();
     }
     // std resets SIGPIPE (which Rust programs ignore) before its exec; the engine does it for a
-    // spawned child. The child function empties the signal mask.
+    // spawned child. The child function keeps this thread's mask (its `restore_sigmask` sets
+    // `mask` again), as std's `exec` does.
     let mut pipe = KernelSigaction { handler: sys::SIG_IGN, flags: 0, restorer: 0, mask: 0 };
     let pipe_saved = sys::sigaction(SIGPIPE, None, Some(&mut pipe)).is_ok();
     let _ = sys::set_disposition(SIGPIPE, sys::SIG_DFL);

@@ -22,7 +22,7 @@
 //!   every other fd), `groups` on stable, and a choice of [`StackPool`].
 
 pub(crate) mod child;
-mod environ;
+pub(crate) mod environ;
 mod hook;
 mod process;
 mod stdio;
@@ -30,7 +30,7 @@ mod stdio;
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Output};
 
@@ -177,8 +177,9 @@ impl Command {
 
     /// Sets (or replaces) an environment variable of the child.
     pub fn env<K: AsRef<OsStr>, V: AsRef<OsStr>>(&mut self, key: K, val: V) -> &mut Command {
+        // A NUL is refused at spawn time, and only if the variable is still set then (std checks
+        // the environment it passes on, so a later `env_remove` or `env_clear` drops it).
         let (k, v) = (key.as_ref().to_owned(), val.as_ref().to_owned());
-        self.saw_nul |= has_nul(&k) || has_nul(&v);
         self.env.saw_path |= k == "PATH";
         self.env.vars.insert(k, Some(v));
         self
@@ -199,8 +200,8 @@ impl Command {
 
     /// Removes a variable from the child's environment.
     pub fn env_remove<K: AsRef<OsStr>>(&mut self, key: K) -> &mut Command {
+        // A name with a NUL cannot be in any environment: removing it does nothing, as in std.
         let k = key.as_ref().to_owned();
-        self.saw_nul |= has_nul(&k);
         self.env.saw_path |= k == "PATH";
         if self.env.clear {
             self.env.vars.remove(&k);
@@ -246,9 +247,10 @@ impl Command {
 
     // --- CommandExt ------------------------------------------------------------------------
 
-    /// The child's user id (`setresuid`, after `setgroups` and `setresgid`). A parent running
-    /// as root that sets `uid` without [`Command::groups`] also clears the supplementary
-    /// groups, as std does.
+    /// The child's user id (`setresuid`, after `setgroups` and `setresgid`). Without
+    /// [`Command::groups`], the child also clears its supplementary groups (`setgroups(0)`) and
+    /// ignores only `EPERM` (no `CAP_SETGID`), as std does, so a root or setuid-root parent
+    /// does not pass its groups on to the dropped uid.
     pub fn uid(&mut self, id: u32) -> &mut Command {
         self.uid = Some(id);
         self
@@ -483,7 +485,7 @@ impl Command {
             Err(e) => match e.kind() {
                 // The pool's stacks are too small for this environment and argument list.
                 SpawnErrorKind::StackTooSmall { needed, .. } => {
-                    let bigger = Stack::with_size(needed.saturating_mul(2))?;
+                    let bigger = big_stack(needed.saturating_mul(2))?;
                     self.spawn_on(bigger, &prepared)?
                 }
                 _ => return Err(e.into()),
@@ -504,16 +506,13 @@ impl Command {
     fn stack_for(&self, prepared: &Prepared<'_>) -> io::Result<Stack> {
         let pool = self.pool.as_ref().unwrap_or_else(|| StackPool::global());
         let need = prepared.estimate() + crate::stack::MIN_CHILD_STACK + 16 * 1024;
-        if need > pool.stack_size() { Stack::with_size(need) } else { pool.get() }
+        if need > pool.stack_size() { big_stack(need) } else { pool.get() }
     }
 
     /// Everything the parent does before the clone: checks, pipes, the fd map, the environment.
     fn prepare(&self, defaults: [Default_; 3]) -> io::Result<Prepared<'_>> {
         if self.saw_nul {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "nul byte found in provided data",
-            ));
+            return Err(nul_error());
         }
         if let Some(e) = &self.deferred {
             return Err(match e.raw_os_error() {
@@ -603,40 +602,75 @@ impl Command {
         drop(map);
         held.extend(ends.into_iter().flatten());
         held.extend(null);
-        let env = self.env_for_child();
-        let clear_groups =
-            self.uid.is_some() && self.groups.is_none() && rustix::process::getuid().is_root();
+        let env = self.env_for_child()?;
+        let clear_groups = self.uid.is_some() && self.groups.is_none();
         Ok(Prepared { cmd: self, env, fds, clear_groups, exec: false, pipes, _held: held })
     }
 
-    /// `None`: the parent's environment as is; otherwise `KEY=VALUE` entries in key order, as
-    /// std builds them.
-    fn env_for_child(&self) -> Option<Vec<OsString>> {
-        if !self.env.clear && self.env.vars.is_empty() {
-            return None;
+    /// The child's environment: the parent's as read now (under std's lock), in `environ`'s
+    /// order; with changes, the merged variables in key order, as std builds them (a duplicate
+    /// name in `environ` keeps its last value). A NUL in a variable that is set is
+    /// `InvalidInput`, as in std; removed names are never looked at.
+    fn env_for_child(&self) -> io::Result<Vec<(OsString, OsString)>> {
+        let mut vars = if self.env.clear { Vec::new() } else { environ::snapshot() };
+        if self.env.vars.is_empty() {
+            return Ok(vars);
         }
-        let mut all: BTreeMap<OsString, OsString> =
-            if self.env.clear { BTreeMap::new() } else { std::env::vars_os().collect() };
-        for (k, v) in &self.env.vars {
-            match v {
-                Some(v) => {
-                    all.insert(k.clone(), v.clone());
+        // Stable: among equal names, `environ`'s order stays, and the last one wins below.
+        vars.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(OsString, OsString)> =
+            Vec::with_capacity(vars.len() + self.env.vars.len());
+        let mut changes = self.env.vars.iter().peekable();
+        let set = |out: &mut Vec<(OsString, OsString)>, k: &OsString, v: &Option<OsString>| {
+            if let Some(v) = v {
+                if has_nul(k) || has_nul(v) {
+                    return Err(nul_error());
                 }
-                None => {
-                    all.remove(k);
-                }
+                out.push((k.clone(), v.clone()));
+            }
+            Ok(())
+        };
+        for (k, v) in vars {
+            while let Some((ck, cv)) = changes.next_if(|(ck, _)| **ck < k) {
+                set(&mut out, ck, cv)?;
+            }
+            if changes.peek().is_some_and(|(ck, _)| **ck == k) {
+                continue; // set or removed by the command; placed when a later name comes
+            }
+            match out.last_mut() {
+                Some(last) if last.0 == k => last.1 = v,
+                _ => out.push((k, v)),
             }
         }
-        Some(
-            all.into_iter()
-                .map(|(k, v)| {
-                    let mut e = k.into_vec();
-                    e.push(b'=');
-                    e.extend_from_slice(v.as_bytes());
-                    OsString::from_vec(e)
-                })
-                .collect(),
-        )
+        for (ck, cv) in changes {
+            set(&mut out, ck, cv)?;
+        }
+        Ok(out)
+    }
+}
+
+fn nul_error() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, "nul byte found in provided data")
+}
+
+/// A stack of at least `need` usable bytes for a spawn whose arguments outgrow the pool's:
+/// from a process-wide pool per power of two (up to 64 MiB), so that a large environment does
+/// not cost an `mmap`, an `munmap` and fresh page faults on every spawn.
+fn big_stack(need: usize) -> io::Result<Stack> {
+    const CLASSES: usize = 10;
+    const SMALLEST: u32 = 17; // 128 KiB
+    static POOLS: [std::sync::OnceLock<StackPool>; CLASSES] =
+        [const { std::sync::OnceLock::new() }; CLASSES];
+    let class = need.checked_next_power_of_two().map_or(u32::MAX, |c| c.trailing_zeros());
+    let index = class.max(SMALLEST) - SMALLEST;
+    match POOLS.get(index as usize) {
+        Some(pool) => {
+            let size = 1usize << (index + SMALLEST);
+            // Keep a few of the smaller ones; one of those above 1 MiB.
+            let idle = if size <= 1 << 20 { 4 } else { 1 };
+            pool.get_or_init(|| StackPool::with_max_idle(size, idle)).get()
+        }
+        None => Stack::with_size(need),
     }
 }
 
@@ -662,7 +696,8 @@ mod io {
 #[doc(hidden)]
 pub struct Prepared<'a> {
     cmd: &'a Command,
-    env: Option<Vec<OsString>>,
+    /// The child's environment, read and merged by `env_for_child`.
+    env: Vec<(OsString, OsString)>,
     fds: Vec<String>,
     clear_groups: bool,
     /// For `Command::exec`: the options apply to this process, whose parent is `getppid()`, and
@@ -684,14 +719,7 @@ impl Prepared<'_> {
             }
             n + 16
         };
-        let env = match &self.env {
-            Some(v) => strs(&mut v.iter().map(|s| s.len())),
-            None => {
-                // What `Envp::inherit()` will place, sized without copying the environment.
-                let (n, bytes) = environ::size();
-                bytes + n * 8 + 16
-            }
-        };
+        let env = environ::placed_size(&self.env) + 16;
         strs(&mut self.cmd.args.iter().map(|a| a.len()))
             + env
             + strs(&mut self.fds.iter().map(|s| s.len()))
@@ -708,10 +736,8 @@ impl Place<child::Plan> for &Prepared<'_> {
         let cmd = self.cmd;
         let prog: CStrRef = Place::place(cmd.program.as_os_str(), p)?;
         let argv = Place::place(&cmd.args, p)?;
-        let envp: Envp = match &self.env {
-            Some(v) => Place::place(v, p)?,
-            None => Place::place(Envp::inherit(), p)?,
-        };
+        let envp: Envp =
+            environ::place_pairs(p, self.env.len(), self.env.iter().map(|(k, v)| (k, v)))?;
         let cwd: Option<CStrRef> = match &cmd.cwd {
             Some(c) => Some(Place::place(c.as_path(), p)?),
             None => None,
