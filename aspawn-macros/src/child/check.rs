@@ -175,8 +175,6 @@ pub(crate) struct Signature {
     pub(crate) name: Ident,
     /// The types of the child parameters after `cx`, as written.
     pub(crate) params: Vec<Type>,
-    /// The names bound by the parameters (`cx` included), for the body's scope.
-    pub(crate) bindings: Vec<Ident>,
     /// Whether `ChildFn` is generated.
     pub(crate) output: Output,
 }
@@ -244,13 +242,12 @@ pub(crate) fn check_signature(func: &ItemFn, errors: &mut Errors) -> Option<Sign
         }
     }
     let mut inputs = sig.inputs.iter();
-    let mut bindings = Vec::new();
     match inputs.next() {
-        Some(FnArg::Typed(pt)) if is_ctx_ref(&pt.ty) => match binding_of(&pt.pat) {
-            Ok(Some(ident)) => bindings.push(ident),
-            Ok(None) => {}
-            Err(()) => errors.spanned(&pt.pat, param_pattern_message()),
-        },
+        Some(FnArg::Typed(pt)) if is_ctx_ref(&pt.ty) => {
+            if !is_param_pattern(&pt.pat) {
+                errors.spanned(&pt.pat, param_pattern_message());
+            }
+        }
         Some(FnArg::Receiver(r)) => {
             errors.spanned(r, self_message());
             return None;
@@ -283,10 +280,8 @@ pub(crate) fn check_signature(func: &ItemFn, errors: &mut Errors) -> Option<Sign
                 expandable = false;
             }
             FnArg::Typed(pt) => {
-                match binding_of(&pt.pat) {
-                    Ok(Some(ident)) => bindings.push(ident),
-                    Ok(None) => {}
-                    Err(()) => errors.spanned(&pt.pat, param_pattern_message()),
+                if !is_param_pattern(&pt.pat) {
+                    errors.spanned(&pt.pat, param_pattern_message());
                 }
                 if let Some(msg) = param_type_message(&pt.ty) {
                     errors.spanned(&pt.ty, msg);
@@ -305,7 +300,7 @@ pub(crate) fn check_signature(func: &ItemFn, errors: &mut Errors) -> Option<Sign
         ReturnType::Type(_, ty) if is_spawnable_return(ty) => Output::Spawnable,
         _ => Output::Helper,
     };
-    expandable.then_some(Signature { name, params, bindings, output })
+    expandable.then_some(Signature { name, params, output })
 }
 
 fn self_message() -> String {
@@ -315,15 +310,20 @@ fn self_message() -> String {
 }
 
 fn param_pattern_message() -> String {
-    "a parameter of an `#[aspawn::child]` function is a name (`x`, `mut x`) or `_`".to_owned()
+    "a parameter of an `#[aspawn::child]` function is a name (`x`, `mut x`), `_`, or a tuple of \
+     these (`(a, b): (u32, u32)`)"
+        .to_owned()
 }
 
-/// The name a parameter pattern binds: `Ok(Some)` for `x`/`mut x`, `Ok(None)` for `_`.
-fn binding_of(pat: &Pat) -> Result<Option<Ident>, ()> {
+/// A parameter pattern of the child language: `x`, `mut x`, `_`, and tuples of these. The
+/// rewriter binds its names (as `x @ _`, like every pattern name).
+pub(crate) fn is_param_pattern(pat: &Pat) -> bool {
     match pat {
-        Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Ok(Some(p.ident.clone())),
-        Pat::Wild(_) => Ok(None),
-        _ => Err(()),
+        Pat::Ident(p) => p.by_ref.is_none() && p.subpat.is_none(),
+        Pat::Wild(_) => true,
+        Pat::Tuple(t) => t.elems.iter().all(is_param_pattern),
+        Pat::Paren(p) => is_param_pattern(&p.pat),
+        _ => false,
     }
 }
 

@@ -60,9 +60,9 @@ fn gen_span(at: Span) -> Span {
 }
 
 impl<'e> Rewriter<'e> {
-    /// A rewriter for the body of `fn_name`, whose parameters bind `params`.
-    pub(crate) fn new(errors: &'e mut Errors, fn_name: Ident, params: Vec<Ident>) -> Self {
-        Rewriter { errors, fn_name, scopes: vec![params], uses_context: false, callees: Vec::new() }
+    /// A rewriter for the body of `fn_name` (its parameters are bound by [`Self::params`]).
+    pub(crate) fn new(errors: &'e mut Errors, fn_name: Ident) -> Self {
+        Rewriter { errors, fn_name, scopes: vec![Vec::new()], uses_context: false, callees: Vec::new() }
     }
 
     /// `<<NAME as ::aspawn::__private::Approved>::ASSOC>`: the runtime's `Kit` or `Ctx`,
@@ -135,6 +135,19 @@ impl<'e> Rewriter<'e> {
 
     // ---------------------------------------------------------------------------------------
     // Blocks and statements
+
+    /// Walks the patterns of the function's parameters (`cx` included), binding their names
+    /// in the outermost scope.
+    pub(crate) fn params(&mut self, inputs: &mut syn::punctuated::Punctuated<syn::FnArg, syn::Token![,]>) {
+        for input in inputs {
+            // Other patterns were reported by `check_signature`.
+            if let syn::FnArg::Typed(pt) = input
+                && check::is_param_pattern(&pt.pat)
+            {
+                self.pat(&mut pt.pat);
+            }
+        }
+    }
 
     /// Walks a block in a scope of its own.
     pub(crate) fn block(&mut self, block: &mut Block) {
@@ -1034,8 +1047,21 @@ impl<'e> Rewriter<'e> {
                 }
                 let ident = p.ident.clone();
                 self.bind(&ident);
-                if let Some((_, sub)) = &mut p.subpat {
-                    self.pat(sub);
+                match &mut p.subpat {
+                    Some((_, sub)) => self.pat(sub),
+                    // `x` becomes `x @ _`: rustc resolves a lone identifier in a pattern to a
+                    // unit struct, unit variant or `const` in scope (binding nothing), but the
+                    // name before `@` is always a new binding, and naming an item there is
+                    // rustc's error E0530 ("… cannot shadow unit structs"), at the identifier.
+                    // So every name `bind` records really is a local, whatever is in scope.
+                    None => {
+                        let sp = gen_span(p.ident.span());
+                        let wild = syn::PatWild {
+                            attrs: Vec::new(),
+                            underscore_token: syn::Token![_](sp),
+                        };
+                        p.subpat = Some((syn::Token![@](sp), Box::new(Pat::Wild(wild))));
+                    }
                 }
             }
             Pat::Lit(l) => {
@@ -1258,12 +1284,9 @@ mod tests {
     fn rewrite(body: TokenStream) -> (String, Option<String>) {
         let mut errors = Errors::default();
         let mut block: Block = syn::parse2(body).unwrap();
-        Rewriter::new(
-            &mut errors,
-            Ident::new("me", Span::call_site()),
-            vec![Ident::new("cx", Span::call_site())],
-        )
-        .block(&mut block);
+        let mut rewriter = Rewriter::new(&mut errors, Ident::new("me", Span::call_site()));
+        rewriter.bind(&Ident::new("cx", Span::call_site()));
+        rewriter.block(&mut block);
         let err = errors
             .finish()
             .err()
