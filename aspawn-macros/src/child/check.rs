@@ -272,6 +272,10 @@ pub(crate) fn check_signature(func: &ItemFn, errors: &mut Errors) -> Option<Sign
         }
     }
 
+    let output = match &sig.output {
+        ReturnType::Type(_, ty) if is_spawnable_return(ty) => Output::Spawnable,
+        _ => Output::Helper,
+    };
     let mut params = Vec::new();
     for input in inputs {
         match input {
@@ -283,7 +287,7 @@ pub(crate) fn check_signature(func: &ItemFn, errors: &mut Errors) -> Option<Sign
                 if !is_param_pattern(&pt.pat) {
                     errors.spanned(&pt.pat, param_pattern_message());
                 }
-                if let Some(msg) = param_type_message(&pt.ty) {
+                if let Some(msg) = param_type_message(&pt.ty, output) {
                     errors.spanned(&pt.ty, msg);
                     expandable = false;
                 } else {
@@ -296,10 +300,6 @@ pub(crate) fn check_signature(func: &ItemFn, errors: &mut Errors) -> Option<Sign
         }
     }
 
-    let output = match &sig.output {
-        ReturnType::Type(_, ty) if is_spawnable_return(ty) => Output::Spawnable,
-        _ => Output::Helper,
-    };
     expandable.then_some(Signature { name, params, output })
 }
 
@@ -363,10 +363,20 @@ const ALLOCATING_TYPES: &[&str] = &[
 
 /// The message for a parameter type that is syntactically not a child type, or `None` when the
 /// type is left to the generated `assert_child_arg::<T>()` (the sealed `ChildArg` trait decides).
-pub(crate) fn param_type_message(ty: &Type) -> Option<String> {
+/// A helper (`output` is `Helper`: never spawned, only called from child bodies) may also take
+/// `&T` and `&mut T` with `T` a child type (`assert_child_referent::<T>()` decides): a reference
+/// to its caller's local, in the child's own stack.
+pub(crate) fn param_type_message(ty: &Type, output: Output) -> Option<String> {
     const USE: &str = "Use `CStrRef` for a string, `Argv`/`Envp` for a list of strings, `Fd` for \
                        a file descriptor, or an integer, `bool`, `char`, `Errno`";
     match ty {
+        Type::Reference(r)
+            if output == Output::Helper
+                && !matches!(&*r.elem, Type::Reference(_) | Type::Slice(_))
+                && param_type_message(&r.elem, output).is_none() =>
+        {
+            None
+        }
         Type::Reference(r) => {
             let what = match &*r.elem {
                 Type::Path(p) if last_ident_is(p, "str") => "`&str` is not a child parameter type",
@@ -379,11 +389,20 @@ pub(crate) fn param_type_message(ty: &Type) -> Option<String> {
                 Type::Slice(_) => "a slice is not a child parameter type",
                 _ => "a reference is not a child parameter type",
             };
-            Some(format!(
-                "{what}: it would point into the parent's memory, which another thread may free \
-                 while the child runs; `spawn!` deep-copies child values into the child's stack \
-                 instead. {USE}"
-            ))
+            Some(if output == Output::Spawnable {
+                format!(
+                    "{what} of a spawnable child: it would point into the parent's memory, which \
+                     another thread may free while the child runs; `spawn!` deep-copies child \
+                     values into the child's stack instead (a helper, which other child \
+                     functions call, may take `&T` or `&mut T` of a child type `T`, such as \
+                     `buf: &mut [u8; 64]`). {USE}"
+                )
+            } else {
+                format!(
+                    "{what}: a helper may take `&T` or `&mut T` only of a child type `T` (`&u32`, \
+                     `&mut [u8; 64]`, `&CStrRef`). {USE}"
+                )
+            })
         }
         Type::Ptr(_) => Some(format!(
             "a raw pointer is not a child parameter type: it would point into the parent's \
@@ -427,10 +446,10 @@ pub(crate) fn param_type_message(ty: &Type) -> Option<String> {
                 })
             }
         }
-        Type::Paren(p) => param_type_message(&p.elem),
-        Type::Group(g) => param_type_message(&g.elem),
-        Type::Tuple(t) => t.elems.iter().find_map(param_type_message),
-        Type::Array(a) => param_type_message(&a.elem),
+        Type::Paren(p) => param_type_message(&p.elem, output),
+        Type::Group(g) => param_type_message(&g.elem, output),
+        Type::Tuple(t) => t.elems.iter().find_map(|t| param_type_message(t, Output::Spawnable)),
+        Type::Array(a) => param_type_message(&a.elem, Output::Spawnable),
         _ => None,
     }
 }

@@ -65,9 +65,21 @@ pub(crate) fn expand(
     });
     let placed =
         idents.iter().map(|a| quote_spanned!(ms=> ::aspawn::__private::Place::place(#a, #p)?));
+    // Through the function's own approval (like every call of the body, see `rewrite.rs`), so
+    // that a crate redirecting `::aspawn` cannot swap in an assertion that accepts anything. A
+    // helper (never spawned) may also take `&T`/`&mut T` of a child type: a reference into the
+    // caller's frame, on the child's stack.
+    let spawnable = sig.output == Output::Spawnable;
     let arg_asserts = types.iter().map(|t| {
         let sp = ms.located_at(t.span());
-        quote_spanned!(sp=> ::aspawn::__private::assert_child_arg::<#t>();)
+        let kit = quote_spanned!(sp=> <<#name as ::aspawn::__private::Approved>::Kit>);
+        match t {
+            Type::Reference(r) if !spawnable => {
+                let elem = &r.elem;
+                quote_spanned!(sp=> #kit::assert_child_referent::<#elem>();)
+            }
+            _ => quote_spanned!(sp=> #kit::assert_child_arg::<#t>();),
+        }
     });
 
     let child_fn = (sig.output == Output::Spawnable).then(|| {
@@ -75,10 +87,14 @@ pub(crate) fn expand(
             syn::ReturnType::Type(_, t) => t,
             syn::ReturnType::Default => unreachable!("a spawnable child returns a value"),
         };
+        // At the parameter list: a parameter type the real `ChildArgs` bound refuses (even
+        // when a redirected `::aspawn` swapped the assertions below) is reported there.
+        let params_sp = ms.located_at(func.sig.paren_token.span.join());
+        let args_ty = quote_spanned!(params_sp=> type Args = (#(#types,)*););
         quote! {
             // SAFETY: `call` runs only `#name`, whose body `#[aspawn::child]` checked.
             unsafe impl ::aspawn::__private::ChildFn for #name {
-                type Args = (#(#types,)*);
+                #args_ty
                 type Output = #out_ty;
                 #[inline(always)]
                 fn call(#cx: &::aspawn::__private::Ctx, #args: Self::Args) -> Self::Output {
@@ -168,12 +184,12 @@ pub(crate) fn expand(
             }
         }
 
-        #child_fn
-
-        #probe
-
         const _: () = {
             #(#arg_asserts)*
         };
+
+        #child_fn
+
+        #probe
     }
 }

@@ -1325,7 +1325,7 @@ mod tests {
             let y = x;
         }));
         assert!(out.contains(&format!("{K} :: value (FOO)")), "{out}");
-        assert!(out.contains("let y = x"), "{out}");
+        assert!(out.contains("let y @ _ = x"), "{out}");
     }
 
     #[test]
@@ -1350,7 +1350,7 @@ mod tests {
         // Expressions go through the anchor (a redirected `::core` cannot reach them); patterns
         // run no code and stay absolute.
         assert!(out.contains(&format!("match {K} :: Some (1)")), "{out}");
-        assert!(out.contains(":: core :: option :: Option :: Some (x) =>"), "{out}");
+        assert!(out.contains(":: core :: option :: Option :: Some (x @ _) =>"), "{out}");
         assert!(out.contains(":: core :: option :: Option :: None =>"), "{out}");
     }
 

@@ -28,8 +28,10 @@ pub mod ops;
     message = "`{Self}` cannot be spawned: it is not an `#[aspawn::child]` function returning `ChildResult` or `i32`"
 )]
 pub unsafe trait ChildFn: Approved {
-    /// The child parameter types after `cx`, as a tuple (`()` for none).
-    type Args: Copy + 'static;
+    /// The child parameter types after `cx`, as a tuple (`()` for none) of sealed
+    /// [`ChildArg`] types: the real trait itself refuses any other parameter type, whatever a
+    /// crate that redirects `::aspawn` makes the generated assertions name.
+    type Args: ChildArgs;
     /// `ChildResult` or `i32`.
     type Output: ChildReturn;
     /// Calls the user's function.
@@ -140,6 +142,48 @@ impl Kit {
 /// Compile-time check that `T` may be a child parameter.
 #[inline(always)]
 pub const fn assert_child_arg<T: ChildArg>() {}
+
+impl Kit {
+    /// Compile-time check that `T` may be a parameter of a spawnable child (or, by value, of a
+    /// helper). `#[aspawn::child]` calls it through the function's own approval
+    /// (`<<NAME as Approved>::Kit>::assert_child_arg::<T>()`), so that it is this function
+    /// whatever `::aspawn::__private` names in the caller's crate.
+    #[inline(always)]
+    pub const fn assert_child_arg<T: ChildArg>() {}
+
+    /// Compile-time check for a helper's reference parameter `&T` or `&mut T`: `T` must be a
+    /// sealed [`ChildArg`] type (a reference to a caller's local or parameter, in the child's
+    /// own stack).
+    #[inline(always)]
+    pub const fn assert_child_referent<T: ChildArg>() {}
+}
+
+/// The argument tuples of a spawnable child: `()` and tuples of up to 24 [`ChildArg`]s.
+/// Sealed: implemented here only.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a tuple of child parameter types",
+    label = "each parameter of a spawnable `#[aspawn::child]` function must be a `ChildArg` type",
+    note = "child parameter types are integers, `bool`, `char`, `Fd`, `Errno`, `CStrRef`, `Argv`, `Envp`, and `Option`s, tuples and arrays of these"
+)]
+pub trait ChildArgs: Copy + 'static + args_sealed::Sealed {}
+
+mod args_sealed {
+    pub trait Sealed {}
+}
+
+/// `()` and every tuple arity up to the list given (the list, then its tail, …).
+macro_rules! child_args {
+    () => {
+        impl args_sealed::Sealed for () {}
+        impl ChildArgs for () {}
+    };
+    ($first:ident $(, $t:ident)*) => {
+        impl<$first: ChildArg $(, $t: ChildArg)*> args_sealed::Sealed for ($first, $($t,)*) {}
+        impl<$first: ChildArg $(, $t: ChildArg)*> ChildArgs for ($first, $($t,)*) {}
+        child_args!($($t),*);
+    };
+}
+child_args!(A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, R, S, T, U, V, W, X);
 
 mod sealed {
     pub trait Sealed {}
