@@ -76,6 +76,7 @@ pub(crate) const PURE_METHODS: &[&str] = &[
     "len",
     "is_empty",
     "get",
+    "get_mut",
     // integers
     "checked_add",
     "checked_sub",
@@ -106,6 +107,13 @@ pub(crate) const PURE_METHODS: &[&str] = &[
     "swap_bytes",
     "to_be",
     "to_le",
+    "abs_diff",
+    "rotate_left",
+    "rotate_right",
+    "is_power_of_two",
+    "to_be_bytes",
+    "to_le_bytes",
+    "to_ne_bytes",
     // u8 and char
     "is_ascii",
     "is_ascii_digit",
@@ -343,16 +351,38 @@ fn last_ident_is(p: &TypePath, name: &str) -> bool {
     p.path.segments.last().is_some_and(|s| s.ident == name && s.arguments.is_none())
 }
 
-/// `ChildResult` or `i32`: the return types of a spawnable child.
+/// `ChildResult`, `Result<Infallible, Failure>` (what `ChildResult` stands for), `i32` and `!`:
+/// the return types of a spawnable child (the sealed `ChildReturn` bound checks the type the
+/// path names).
 fn is_spawnable_return(ty: &Type) -> bool {
     match ty {
+        Type::Never(_) => true,
         Type::Path(p) if p.qself.is_none() => {
-            last_ident_is(p, "ChildResult") || (p.path.is_ident("i32"))
+            last_ident_is(p, "ChildResult")
+                || p.path.is_ident("i32")
+                || is_result_infallible_failure(p)
         }
         Type::Paren(p) => is_spawnable_return(&p.elem),
         Type::Group(g) => is_spawnable_return(&g.elem),
         _ => false,
     }
+}
+
+/// `Result<Infallible, Failure>`, with any paths to the three.
+fn is_result_infallible_failure(p: &TypePath) -> bool {
+    let Some(last) = p.path.segments.last() else { return false };
+    let PathArguments::AngleBracketed(args) = &last.arguments else { return false };
+    let names: Vec<_> = args
+        .args
+        .iter()
+        .map(|a| match a {
+            syn::GenericArgument::Type(Type::Path(t)) if t.qself.is_none() => {
+                t.path.segments.last().map(|s| s.ident.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    last.ident == "Result" && names == [Some("Infallible".to_owned()), Some("Failure".to_owned())]
 }
 
 /// Type names that own heap memory (or share it): never a child value.

@@ -84,7 +84,12 @@ pub(crate) fn expand(
 
     let child_fn = (sig.output == Output::Spawnable).then(|| {
         let out_ty = match ret {
-            syn::ReturnType::Type(_, t) => t,
+            // `!` is not a type a trait's associated type can name on stable Rust; the call
+            // never returns, and its `!` coerces to `ChildResult`.
+            syn::ReturnType::Type(_, t) if matches!(**t, Type::Never(_)) => {
+                quote!(::aspawn::__private::ChildResult)
+            }
+            syn::ReturnType::Type(_, t) => quote!(#t),
             syn::ReturnType::Default => unreachable!("a spawnable child returns a value"),
         };
         // At the parameter list: a parameter type the real `ChildArgs` bound refuses (even
@@ -146,6 +151,43 @@ pub(crate) fn expand(
         );
     };
 
+    // The name in the value namespace: a function nobody can call (`HookToken` cannot be
+    // made), which `Command::child_hook(name, …)` takes to infer the hook's type. The struct
+    // above is braced, so it is a type only: a unit struct (or a `const`) would be what a
+    // pattern `name` resolves to, and `let count = …` beside a child function `count` would no
+    // longer bind a local.
+    //
+    // A function with violations is emitted unchanged (its body still calls other child
+    // functions by name): there the name stays a unit struct, so that each such call is one
+    // "expected function" error rather than a mismatch with `HookToken`.
+    let (struct_body, hook_value) = if checked {
+        let hook_value = quote_spanned! {name.span()=>
+            #[doc(hidden)]
+            #[allow(dead_code, non_snake_case)]
+            #vis fn #name(_: ::aspawn::__private::HookToken<#name>) {}
+        };
+        (quote!({}), Some(hook_value))
+    } else {
+        (quote!(;), None)
+    };
+    // A helper with a reference parameter is never spawned, and has no placement glue (`Place`
+    // of a reference type would need a named lifetime).
+    let has_ref_param = types.iter().any(|t| matches!(t, Type::Reference(_)));
+    let place_glue = (!has_ref_param).then(|| {
+        quote! {
+            #[allow(dead_code)]
+            impl #name {
+                #[doc(hidden)]
+                pub fn __aspawn_place(
+                    #p: &mut ::aspawn::__private::Placer<'_>
+                    #(, #place_args)*
+                ) -> ::core::result::Result<(#(#types,)*), ::aspawn::__private::SpawnError> {
+                    ::core::result::Result::Ok((#(#placed,)*))
+                }
+            }
+        }
+    });
+
     let mut func = func.clone();
     if checked {
         func.attrs.insert(0, syn::parse_quote!(#[forbid(unsafe_code)]));
@@ -167,22 +209,15 @@ pub(crate) fn expand(
         /// child functions, or pass it to `Command::child_hook`.*
         #[allow(non_camel_case_types, dead_code)]
         #[derive(Clone, Copy, Debug)]
-        #vis struct #name;
+        #vis struct #name #struct_body
+
+        #hook_value
 
         #approval
 
         #depth_check
 
-        #[allow(dead_code)]
-        impl #name {
-            #[doc(hidden)]
-            pub fn __aspawn_place(
-                #p: &mut ::aspawn::__private::Placer<'_>
-                #(, #place_args)*
-            ) -> ::core::result::Result<(#(#types,)*), ::aspawn::__private::SpawnError> {
-                ::core::result::Result::Ok((#(#placed,)*))
-            }
-        }
+        #place_glue
 
         const _: () = {
             #(#arg_asserts)*

@@ -143,6 +143,13 @@ impl Kit {
 #[inline(always)]
 pub const fn assert_child_arg<T: ChildArg>() {}
 
+/// The parameter of the value an `#[aspawn::child]` function's name stands for: beside the
+/// braced struct `NAME {}` (a type only), the attribute generates `fn NAME(_: HookToken<NAME>)`,
+/// so that `cmd.child_hook(NAME, …)` can take the name as a value (`fn(HookToken<H>)`, with `H`
+/// inferred) while `let NAME = …` still binds a local. It cannot be constructed, so that
+/// function is never called.
+pub struct HookToken<F>(core::marker::PhantomData<F>, Infallible);
+
 impl Kit {
     /// Compile-time check that `T` may be a parameter of a spawnable child (or, by value, of a
     /// helper). `#[aspawn::child]` calls it through the function's own approval
