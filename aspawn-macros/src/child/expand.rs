@@ -82,6 +82,17 @@ pub(crate) fn expand(
         }
     });
 
+    // A helper's return type must be a child value (a spawnable one is checked by the sealed
+    // `ChildReturn`); `!` is not a type a bound can name on stable Rust, and needs no check.
+    let ret_assert = match ret {
+        syn::ReturnType::Type(_, t) if !spawnable && !matches!(**t, Type::Never(_)) => {
+            let sp = ms.located_at(t.span());
+            let kit = quote_spanned!(sp=> <<#name as ::aspawn::__private::Approved>::Kit>);
+            Some(quote_spanned!(sp=> #kit::assert_child_value::<#t>();))
+        }
+        _ => None,
+    };
+
     let child_fn = (sig.output == Output::Spawnable).then(|| {
         let out_ty = match ret {
             // `!` is not a type a trait's associated type can name on stable Rust; the call
@@ -221,6 +232,7 @@ pub(crate) fn expand(
 
         const _: () = {
             #(#arg_asserts)*
+            #ret_assert
         };
 
         #child_fn

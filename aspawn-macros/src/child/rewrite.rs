@@ -274,7 +274,15 @@ impl<'e> Rewriter<'e> {
                 self.expr(&mut r.expr);
                 // The length is a constant (a literal, a `const`, a `const fn` call), evaluated
                 // by the compiler, never in the child: it is kept as written, like an array
-                // length in a type.
+                // length in a type. Only a macro is refused there, as everywhere in the body.
+                struct Macros<'r, 'e>(&'r mut Rewriter<'e>);
+                impl<'ast> syn::visit::Visit<'ast> for Macros<'_, '_> {
+                    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+                        let name = macro_name(&m.path);
+                        self.0.reject(m, macro_message(&name));
+                    }
+                }
+                syn::visit::Visit::visit_expr(&mut Macros(self), &r.len);
             }
             Expr::Field(f) => match &f.member {
                 syn::Member::Unnamed(_) => self.expr(&mut f.base),

@@ -89,7 +89,9 @@ pub unsafe trait Approved {
 
 /// The functions a rewritten child body calls, as inherent associated functions (see
 /// [`Approved`] for why they are reached through it): the operators and `?` of [`ops`], the pure
-/// methods of [`methods`], and the constructors below. Never constructed.
+/// methods of [`methods`], and the constructors below. Never constructed. The constructors and
+/// `?` are bounded by the sealed [`ops::Value`]: even a value a body could not name (a `None`
+/// of a user type) cannot be made.
 pub enum Kit {}
 
 mod anchor {
@@ -103,22 +105,22 @@ mod anchor {
 impl Kit {
     /// `Some(v)`.
     #[inline(always)]
-    pub const fn Some<T>(v: T) -> Option<T> {
+    pub const fn Some<T: ops::Value>(v: T) -> Option<T> {
         Some(v)
     }
     /// `None`.
     #[inline(always)]
-    pub const fn None<T>() -> Option<T> {
+    pub const fn None<T: ops::Value>() -> Option<T> {
         None
     }
     /// `Ok(v)`.
     #[inline(always)]
-    pub const fn Ok<T, E>(v: T) -> Result<T, E> {
+    pub const fn Ok<T: ops::Value, E: ops::Value>(v: T) -> Result<T, E> {
         Ok(v)
     }
     /// `Err(e)`.
     #[inline(always)]
-    pub const fn Err<T, E>(e: E) -> Result<T, E> {
+    pub const fn Err<T: ops::Value, E: ops::Value>(e: E) -> Result<T, E> {
         Err(e)
     }
     /// `CStrRef::from_static(s)` and `c"…"`.
