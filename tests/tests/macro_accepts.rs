@@ -10,10 +10,8 @@ use aspawn::{ChildResult, Ctx, Failure, Fd, ResultExt, Stack};
 /// Spawns `$f` with `$args`, waits, and returns its exit code.
 macro_rules! exit_code {
     ($f:ident, $args:tt) => {{
-        let (mut child, _stack) = aspawn::spawn!(Stack::new().unwrap(), $f, $args)
-            .unwrap()
-            .wait_released()
-            .unwrap();
+        let (mut child, _stack) =
+            aspawn::spawn!(Stack::new().unwrap(), $f, $args).unwrap().wait_released().unwrap();
         child.wait().unwrap().code()
     }};
 }

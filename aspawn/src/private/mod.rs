@@ -89,9 +89,11 @@ pub unsafe trait Approved {
 
 /// The functions a rewritten child body calls, as inherent associated functions (see
 /// [`Approved`] for why they are reached through it): the operators and `?` of [`ops`], the pure
-/// methods of [`methods`], and the constructors below. Never constructed. The constructors and
-/// `?` are bounded by the sealed [`ops::Value`]: even a value a body could not name (a `None`
-/// of a user type) cannot be made.
+/// methods of [`methods`], and the constructors below. Never constructed. The constructors are
+/// bounded by the sealed [`ops::Value`] on the value they carry (`Some(v)`, `Ok(v)`, `Err(e)`)
+/// and `None` on its type: a `None` of a user type cannot be made. (The other side of `Ok` and
+/// `Err` stays unbounded: `Err(e)?` leaves it to the never type's fallback, which no bound can
+/// name on stable Rust; no value of it exists.)
 pub enum Kit {}
 
 mod anchor {
@@ -115,12 +117,12 @@ impl Kit {
     }
     /// `Ok(v)`.
     #[inline(always)]
-    pub const fn Ok<T: ops::Value, E: ops::Value>(v: T) -> Result<T, E> {
+    pub const fn Ok<T: ops::Value, E>(v: T) -> Result<T, E> {
         Ok(v)
     }
     /// `Err(e)`.
     #[inline(always)]
-    pub const fn Err<T: ops::Value, E: ops::Value>(e: E) -> Result<T, E> {
+    pub const fn Err<T, E: ops::Value>(e: E) -> Result<T, E> {
         Err(e)
     }
     /// `CStrRef::from_static(s)` and `c"…"`.

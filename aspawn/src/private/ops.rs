@@ -458,7 +458,7 @@ pub trait Try: Sealed {
 }
 
 impl<T, E> Sealed for Result<T, E> {}
-impl<T: Value, E: Value> Try for Result<T, E> {
+impl<T, E: Value> Try for Result<T, E> {
     type Output = T;
     type Residual = Result<Infallible, E>;
     #[inline(always)]
@@ -470,7 +470,7 @@ impl<T: Value, E: Value> Try for Result<T, E> {
     }
 }
 impl<T> Sealed for Option<T> {}
-impl<T: Value> Try for Option<T> {
+impl<T> Try for Option<T> {
     type Output = T;
     type Residual = Option<Infallible>;
     #[inline(always)]
@@ -493,7 +493,7 @@ pub trait FromResidual<R>: Sealed {
     #[doc(hidden)]
     fn from_residual(r: R) -> Self;
 }
-impl<T: Value, E: Value> FromResidual<Result<Infallible, E>> for Result<T, E> {
+impl<T, E: Value> FromResidual<Result<Infallible, E>> for Result<T, E> {
     #[inline(always)]
     fn from_residual(r: Result<Infallible, E>) -> Self {
         match r {
@@ -502,7 +502,7 @@ impl<T: Value, E: Value> FromResidual<Result<Infallible, E>> for Result<T, E> {
         }
     }
 }
-impl<T: Value> FromResidual<Option<Infallible>> for Option<T> {
+impl<T> FromResidual<Option<Infallible>> for Option<T> {
     #[inline(always)]
     fn from_residual(_: Option<Infallible>) -> Self {
         None
