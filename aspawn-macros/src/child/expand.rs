@@ -135,8 +135,11 @@ pub(crate) fn expand(
 
     // Spanned at the function's name, so that rustc's cycle error for recursion through other
     // functions (`<impl at src/x.rs:LINE:COL>::DEPTH`) lists each function of the cycle.
+    // Both the depth arithmetic and the limit go through the function's own approval (the
+    // real `Kit` whenever the function can run), like the calls of its body.
+    let kit = quote_spanned!(name.span()=> <<#name as ::aspawn::__private::Approved>::Kit>);
     let deepest = callees.iter().fold(quote!(0), |acc, callee| {
-        quote!(::aspawn::__private::ops::deeper(
+        quote!(#kit::deeper(
             <#callee as ::aspawn::__private::Approved>::DEPTH, #acc
         ))
     });
@@ -157,7 +160,7 @@ pub(crate) fn expand(
     // Evaluated at compile time: a cycle of calls through this function is a cycle error, a
     // chain deeper than `ops::MAX_DEPTH` a failed build (reported at the function's name).
     let depth_check = quote_spanned! {name.span()=>
-        const _: () = ::aspawn::__private::ops::check_depth(
+        const _: () = #kit::check_depth(
             <#name as ::aspawn::__private::Approved>::DEPTH,
         );
     };

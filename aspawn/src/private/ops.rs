@@ -543,6 +543,21 @@ pub const fn check_depth(depth: usize) {
     }
 }
 
+impl crate::private::Kit {
+    /// [`deeper`], through the anchor: `Approved::DEPTH` is `1 + K::deeper(callee₁, …)`.
+    #[inline(always)]
+    pub const fn deeper(a: usize, b: usize) -> usize {
+        deeper(a, b)
+    }
+
+    /// [`check_depth`], through the anchor (`const _: () = K::check_depth(DEPTH);`), so that
+    /// a crate redirecting `::aspawn` cannot swap the depth limit.
+    #[inline(always)]
+    pub const fn check_depth(depth: usize) {
+        check_depth(depth)
+    }
+}
+
 /// What `spawn!(stack, NAME, …)` spawns: `<NAME as Spawnable>::Fn`. Naming `NAME` in this
 /// type-only position makes a wrong `NAME` (a plain function) one clear error ("expected type,
 /// found function") instead of two about generic arguments. A helper (no `ChildFn`) is reported
