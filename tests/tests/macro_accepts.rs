@@ -236,6 +236,29 @@ fn a_child_named_count_does_not_take_the_local_name() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// A `const` in a pattern, written as a path (a bare `LIMIT` would be a new binding, which
+// rustc refuses beside the constant: `reject-pattern-names-int-const.rs`).
+
+const LIMIT: u32 = 7;
+
+#[aspawn::child]
+fn classify(cx: &Ctx, n: u32) -> i32 {
+    let _ = cx;
+    match n {
+        self::LIMIT => 1,
+        0..=6 => 2,
+        _ => 3,
+    }
+}
+
+#[test]
+fn a_const_pattern_written_as_a_path() {
+    assert_eq!(exit_code!(classify, (7)), Some(1));
+    assert_eq!(exit_code!(classify, (3)), Some(2));
+    assert_eq!(exit_code!(classify, (8)), Some(3));
+}
+
+// ---------------------------------------------------------------------------------------------
 // `[x; N]` with `N` a `const` or a `const fn` call.
 
 const THREE: usize = 3;
