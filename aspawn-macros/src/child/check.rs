@@ -179,7 +179,7 @@ pub(crate) enum Output {
 
 /// What the expansion needs to know about a checked signature.
 pub(crate) struct Signature {
-    /// The function's name (also the name of the generated unit struct).
+    /// The function's name (also the name of the generated struct and hook value).
     pub(crate) name: Ident,
     /// The types of the child parameters after `cx`, as written.
     pub(crate) params: Vec<Type>,

@@ -1,29 +1,39 @@
-//! Generation: the checked function, the unit struct that carries its name, and the glue the
-//! runtime calls.
+//! Generation: the checked function, the struct and the function that carry its name, and the
+//! glue the runtime calls.
 //!
 //! For `fn run(cx: &Ctx, prog: CStrRef, argv: Argv) -> ChildResult`, the rewritten function (with
 //! `#[forbid(unsafe_code)]`) under a hidden name, `__aspawn_child_run`, and beside it:
 //!
-//! - `struct run;`: a unit struct with the function's name, in both namespaces, carrying the
-//!   function's docs. As a type, `spawn!(stack, run, …)` and calls from other child bodies name it;
-//!   as a value, `cmd.child_hook(run, (…))` passes it. No code outside a child can call the
-//!   function (it needs a `&Ctx`), so nothing is lost by the function itself having no public
-//!   name.
+//! - `struct run {}`: a braced struct with the function's name (a type only), carrying the
+//!   function's docs. `spawn!(stack, run, …)` and calls from other child bodies name it. No
+//!   code outside a child can call the function (it needs a `&Ctx`), so nothing is lost by the
+//!   function itself having no public name.
+//! - `fn run(_: HookToken<run>) {}` (hidden): the name as a value, for
+//!   `cmd.child_hook(run, (…))`, which infers the struct from the function's type. It is never
+//!   called (`HookToken` cannot be made). Neither item is a unit struct or a `const`, which a
+//!   pattern `run` would resolve to: `let run = …` elsewhere in the module stays a binding.
+//!   (A function emitted with violations keeps a unit struct `struct run;` instead, so that
+//!   calls of it in the unchanged body are one "expected function" error each.)
 //! - `unsafe impl Approved for run { type Kit; type Ctx; type Fn; const CALL; const DEPTH; }`:
 //!   the approval. `CALL` is the checked function: a call `run(cx, …)` in another child body is
 //!   rewritten to `(<run as Approved>::CALL)(cx, …)`, so the callee is always the function this
 //!   attribute checked. `Kit` and `Ctx` are the anchors every other call of the rewritten body
-//!   goes through (`<<run as Approved>::Kit>::add(a, b)`, see `rewrite.rs`).
+//!   goes through (`<<run as Approved>::Kit>::add(a, b)`, see `rewrite.rs`), and so do the
+//!   checks below: a crate whose `::aspawn` names something else cannot swap them.
 //! - `run::__aspawn_place`: the placement glue `spawn!` calls, one `impl Place<T>` per parameter
-//!   (the argument block is the tuple of the parameter types).
-//! - `unsafe impl ChildFn for run` when `run` returns `ChildResult` or `i32`: the runtime's
-//!   `extern "C"` entry point calls `ChildFn::call` with the placed tuple.
-//! - `const _: () = { assert_child_arg::<CStrRef>(); … }`: each parameter type must be a
-//!   sealed `ChildArg` type (SOUNDNESS item 8).
+//!   (the argument block is the tuple of the parameter types); none for a helper with a
+//!   reference parameter, which is never spawned.
+//! - `unsafe impl ChildFn for run` when `run` returns `ChildResult`, `Result<Infallible,
+//!   Failure>`, `i32` or `!`: the runtime's `extern "C"` entry point calls `ChildFn::call` with
+//!   the placed tuple, whose type the real trait bounds by the sealed `ChildArgs`.
+//! - `const _: () = { K::assert_child_arg::<CStrRef>(); … }` (`K` the anchored `Kit`): each
+//!   parameter type must be a sealed `ChildArg` type (a helper's `&T`/`&mut T`:
+//!   `K::assert_child_referent::<T>()`), and a helper's return type a child value
+//!   (`K::assert_child_value::<R>()`).
 //! - `Approved::DEPTH` = 1 + the deepest `DEPTH` of the `#[aspawn::child]` functions the body
-//!   calls, and `const _: () = check_depth(<run as Approved>::DEPTH)`: recursion through other
-//!   functions (`a` → `b` → `a`, or `crate::run` calling itself) is a compile-time cycle error,
-//!   and a chain deeper than `MAX_DEPTH` fails the build.
+//!   calls, and `const _: () = K::check_depth(<run as Approved>::DEPTH)`: recursion through
+//!   other functions (`a` → `b` → `a`, or `crate::run` calling itself) is a compile-time cycle
+//!   error, and a chain deeper than `MAX_DEPTH` fails the build.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -49,7 +59,7 @@ pub(crate) fn expand(
 ) -> TokenStream {
     let name = &sig.name;
     let vis = &func.vis;
-    // The checked function itself, under a name nobody writes; `name` becomes the unit struct.
+    // The checked function itself, under a name nobody writes; `name` goes to the struct.
     let hidden = format_ident!("__aspawn_child_{}", name, span = name.span());
     let ret = &func.sig.output;
     let ms = Span::mixed_site();

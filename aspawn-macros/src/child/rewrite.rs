@@ -13,7 +13,11 @@
 //! | `e?` | `match K::branch(e) { Continue(v) => v, Break(r) => return K::from_residual(r) }` (no `From`) |
 //! | `for i in a..b { … }` (`a..=b`) | a `while` loop on `K::lt`/`K::succ` |
 //! | `cx.NAME(args)` (a `Ctx` method) | `C::NAME(cx, args)` |
-//! | `x.NAME(args)` (a pure method) | `K::NAME(x, args)` |
+//! | `x.NAME(args)` (a pure method) | `K::NAME(x, args)`; `K::len(&x)`, `K::is_empty(&x)`, `K::get(&x, i)` |
+//! | `x.get(a..b)`, `x.get(..b)`, `x.get(a..)` | `K::get_range(&x, a, b)`, `K::get_range(&x, 0, b)`, `K::get_from(&x, a)` |
+//! | `x.get_mut(i)` | `K::get_mut(&mut x, i)` (`&mut *x` for a `&mut` parameter `x`) |
+//! | `u32::from_be_bytes(b)` (`_le_`, `_ne_`) | `K::from_be_bytes::<u32>(b)` |
+//! | a name in a pattern, `x` | `x @ _` (a new binding, whatever items are in scope: see `pat`) |
 //! | `helper(cx, x)` | `(<helper as ::aspawn::__private::Approved>::CALL)(cx, x)` |
 //! | `Some(x)`, `None`, `Ok(x)`, `Err(e)` | `K::Some(x)`, `K::None()` …; in patterns `::core::option::Option::Some(x)` … |
 //! | `Failure::new(e, s)`, `Fd::from_raw(n)`, `Ctx::NAME(cx, …)` | `K::new(e, s)`, `K::from_raw(n)`, `C::NAME(cx, …)` |
@@ -1038,7 +1042,7 @@ impl<'e> Rewriter<'e> {
         }
         // `Upper::f(…)` reads as an associated function or a trait method; a module named
         // upper-case is written from `self::`, `crate::` or `super::`, and the type system
-        // then refuses anything that is not a function's unit struct.
+        // then refuses anything that is not a child function's struct.
         let from_module = matches!(first.to_string().as_str(), "self" | "crate" | "super");
         if let Some(owner) = path.segments.iter().rev().nth(1)
             && owner.ident.to_string().starts_with(|c: char| c.is_ascii_uppercase())

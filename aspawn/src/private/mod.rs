@@ -16,7 +16,7 @@ use crate::stack::Stack;
 pub mod methods;
 pub mod ops;
 
-/// A child entry point: implemented only by the unit struct `#[aspawn::child]` generates
+/// A child entry point: implemented only by the struct `#[aspawn::child]` generates
 /// beside a spawnable function.
 ///
 /// # Safety
@@ -42,13 +42,13 @@ pub unsafe trait ChildFn: Approved {
 /// itself, its call depth, and the anchors of every path its rewritten body calls.
 ///
 /// `helper(cx, x)` in a child body becomes `(<helper as ::aspawn::__private::Approved>::CALL)(cx,
-/// x)`, where `helper` is the unit struct the attribute generated beside the function: `CALL` is
+/// x)`, where `helper` is the struct the attribute generated beside the function: `CALL` is
 /// the function the attribute checked, whatever else of that name is in scope (a local `fn`
 /// shadowing a glob-imported child function, say), and a type that is not approved cannot pose
 /// as one without `unsafe`.
 ///
 /// Every other call of the body goes through `<<NAME as ::aspawn::__private::Approved>::Kit>` or
-/// `<… ::Ctx>`, `NAME` being the function's own unit struct, never through
+/// `<… ::Ctx>`, `NAME` being the function's own struct, never through
 /// `::aspawn::__private::ops::…` or `::core::…`. A crate can make `::aspawn` or `::core` name
 /// something else (`extern crate self as aspawn;`, a renamed dependency) and put its own
 /// `ops::add` there; it cannot make these paths reach its own code:
