@@ -633,8 +633,9 @@ pub(crate) fn method_message(name: &str) -> String {
     };
     format!(
         "`.{name}()` is not allowed {IN_CHILD}: {why}. Callable methods: the `cx` system calls \
-         (`cx.write_all`, `cx.dup2`, `cx.execve` …) and `len is_empty get checked_* wrapping_* \
-         saturating_* min max is_some is_none is_ok is_err ok err ok_or unwrap_or context as_raw \
+         (`cx.write_all`, `cx.dup2`, `cx.execve` …) and `len is_empty get get_mut checked_* \
+         wrapping_* saturating_* min max abs_diff rotate_* count_* *_zeros is_power_of_two \
+         to_*_bytes is_some is_none is_ok is_err ok err ok_or unwrap_or context as_raw \
          raw_os_error errno step is_ascii_*` (see `aspawn::child`)"
     )
 }

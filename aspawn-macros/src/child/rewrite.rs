@@ -416,13 +416,17 @@ impl<'e> Rewriter<'e> {
                 self.reject(t, format!("`yield` is not allowed {IN_CHILD}"));
             }
             Expr::Index(i) => {
-                let what = if matches!(&*i.index, Expr::Range(_)) { "slicing" } else { "indexing" };
+                let (what, instead) = if matches!(&*i.index, Expr::Range(_)) {
+                    ("slicing", "`.get(a..b)` (also `.get(..b)`, `.get(a..)`)")
+                } else {
+                    ("indexing", "`.get(i)` to read and `.get_mut(i)` to write an element")
+                };
                 let b = i.bracket_token.span.join();
                 self.reject(
                     quote_spanned!(b=> []),
                     format!(
                         "{what} is not allowed {IN_CHILD}: it panics when out of bounds. Use \
-                         `.get(i)`, which returns an `Option`"
+                         {instead}, which return an `Option`"
                     ),
                 );
             }
