@@ -73,9 +73,25 @@ fn byte_sum(cx: &Ctx, buf: &[u8; 10]) -> u32 {
     sum
 }
 
+/// Writes `b` at `i` of the caller's array (with a named lifetime); `false` past the end.
+#[aspawn::child]
+fn put_at<'a>(cx: &'a Ctx, buf: &'a mut [u8; 10], i: usize, b: u8) -> bool {
+    let _ = cx;
+    match buf.get_mut(i) {
+        Some(slot) => {
+            *slot = b;
+            true
+        }
+        None => false,
+    }
+}
+
 #[aspawn::child]
 fn decimal(cx: &Ctx, n: u32, out: Fd) -> ChildResult {
     let mut buf = [0u8; 10];
+    if put_at(cx, &mut buf, 10, b'!') {
+        cx.exit(5);
+    }
     let len = put_decimal(cx, &mut buf, n);
     if let Some(digits) = buf.get(..len) {
         cx.write_all(out, digits).context("write")?;

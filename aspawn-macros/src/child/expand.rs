@@ -153,6 +153,17 @@ pub(crate) fn expand(
             <#callee as ::aspawn::__private::Approved>::DEPTH, #acc
         ))
     });
+    // The pointer type names no lifetime of the function's (a helper's `buf: &'a mut [u8; 4]`):
+    // a reference parameter's lifetime is elided there, which makes the pointer type generic
+    // over it, as the function is.
+    let fn_types = types.iter().map(|t| match t {
+        Type::Reference(r) if r.lifetime.is_some() => {
+            let mut r = r.clone();
+            r.lifetime = None;
+            quote!(#r)
+        }
+        _ => quote!(#t),
+    });
     // `unsafe` from the macro (the caller's `#![forbid(unsafe_code)]` is about the caller's
     // code); the rest at the name, for the cycle error above.
     let unsafe_kw = quote!(unsafe);
@@ -162,7 +173,7 @@ pub(crate) fn expand(
         #unsafe_kw impl ::aspawn::__private::Approved for #name {
             type Kit = ::aspawn::__private::Kit;
             type Ctx = ::aspawn::__private::Ctx;
-            type Fn = fn(&::aspawn::__private::Ctx #(, #types)*) #ret;
+            type Fn = fn(&::aspawn::__private::Ctx #(, #fn_types)*) #ret;
             const CALL: Self::Fn = #hidden;
             const DEPTH: usize = 1 + #deepest;
         }
