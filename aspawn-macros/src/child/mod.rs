@@ -39,7 +39,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             // that callers and `spawn!` sites report no secondary errors.
             let e = e.into_compile_error();
             let mut func = func;
-            rewrite::nested_spawn_syntax(&mut func.block);
+            rewrite::error_path_syntax(&mut func.block, &callees);
             let rest = match sig {
                 Some(sig) => expand::expand(&sig, &func, false, false, &[]),
                 None => quote!(#func),
