@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
 
-use aspawn::{ChildResult, Ctx, Failure, Fd, ResultExt, Stack};
+use aspawn::{Argv, CStrRef, ChildResult, Ctx, Failure, Fd, ResultExt, Stack};
 
 /// Spawns `$f` with `$args`, waits, and returns its exit code.
 macro_rules! exit_code {
@@ -132,6 +132,26 @@ fn a_child_writes_back_only_what_it_read() {
     let (code, bytes) = output!(echo_once, (inp));
     assert_eq!(bytes, b"hello");
     assert_eq!(code, Some(64 - 5 + 2));
+}
+
+/// The length of `argv[i]`, read through references to the caller's values.
+#[aspawn::child]
+fn arg_len(cx: &Ctx, argv: &Argv, i: usize, empty: &CStrRef) -> usize {
+    let _ = cx;
+    match argv.get(i) {
+        Some(s) => s.len() + empty.len() + (argv.len() - argv.len()),
+        None => 100,
+    }
+}
+
+#[aspawn::child]
+fn second_arg_len(cx: &Ctx, argv: Argv, e: CStrRef) -> i32 {
+    (arg_len(cx, &argv, 1, &e) + arg_len(cx, &argv, 9, &e)) as i32
+}
+
+#[test]
+fn helpers_take_references_to_argv_and_cstrref() {
+    assert_eq!(exit_code!(second_arg_len, (&["a", "four"], "")), Some(104));
 }
 
 // ---------------------------------------------------------------------------------------------

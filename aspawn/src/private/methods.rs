@@ -84,23 +84,55 @@ pub trait ElemsMut: Elems {
     fn elems_mut(&mut self) -> &mut [Self::Elem];
 }
 
-macro_rules! seq_of_elems {
-    ($([$($g:tt)*] $t:ty;)*) => {$(
-        impl<$($g)*> Sealed for $t {}
-        impl<$($g)*> Seq for $t {
-            type Item = T;
-            #[inline(always)]
-            fn len_(&self) -> usize { self.elems().len() }
-            #[inline(always)]
-            fn get_(&self, i: usize) -> Option<T> { self.elems().get(i).copied() }
-        }
-    )*};
+impl<T: Value + Copy, const N: usize> Sealed for [T; N] {}
+impl<T: Value + Copy, const N: usize> Seq for [T; N] {
+    type Item = T;
+    #[inline(always)]
+    fn len_(&self) -> usize {
+        N
+    }
+    #[inline(always)]
+    fn get_(&self, i: usize) -> Option<T> {
+        self.as_slice().get(i).copied()
+    }
 }
-seq_of_elems! {
-    [T: Value + Copy, const N: usize] [T; N];
-    ['a, T: Value + Copy, const N: usize] &'a [T; N];
-    ['a, T: Value + Copy, const N: usize] &'a mut [T; N];
-    ['a, T: Value + Copy] &'a [T];
+impl<T: Value + Copy> Sealed for [T] {}
+impl<T: Value + Copy> Seq for [T] {
+    type Item = T;
+    #[inline(always)]
+    fn len_(&self) -> usize {
+        self.len()
+    }
+    #[inline(always)]
+    fn get_(&self, i: usize) -> Option<T> {
+        self.get(i).copied()
+    }
+}
+// Behind a reference (a helper's `&CStrRef`, `&mut [u8; N]` parameter, a `&'static [u8]`
+// constant, what `get(a..b)` returns): the sequence it points to.
+impl<S: Sealed + ?Sized> Sealed for &S {}
+impl<S: Seq + ?Sized> Seq for &S {
+    type Item = S::Item;
+    #[inline(always)]
+    fn len_(&self) -> usize {
+        (**self).len_()
+    }
+    #[inline(always)]
+    fn get_(&self, i: usize) -> Option<S::Item> {
+        (**self).get_(i)
+    }
+}
+impl<S: Sealed + ?Sized> Sealed for &mut S {}
+impl<S: Seq + ?Sized> Seq for &mut S {
+    type Item = S::Item;
+    #[inline(always)]
+    fn len_(&self) -> usize {
+        (**self).len_()
+    }
+    #[inline(always)]
+    fn get_(&self, i: usize) -> Option<S::Item> {
+        (**self).get_(i)
+    }
 }
 
 impl<T: Value + Copy, const N: usize> Elems for [T; N] {
@@ -116,31 +148,37 @@ impl<T: Value + Copy, const N: usize> ElemsMut for [T; N] {
         self
     }
 }
-impl<T: Value + Copy, const N: usize> Elems for &[T; N] {
-    type Elem = T;
-    #[inline(always)]
-    fn elems(&self) -> &[T] {
-        &self[..]
-    }
-}
-impl<T: Value + Copy, const N: usize> Elems for &mut [T; N] {
-    type Elem = T;
-    #[inline(always)]
-    fn elems(&self) -> &[T] {
-        &self[..]
-    }
-}
-impl<T: Value + Copy, const N: usize> ElemsMut for &mut [T; N] {
-    #[inline(always)]
-    fn elems_mut(&mut self) -> &mut [T] {
-        &mut self[..]
-    }
-}
-impl<T: Value + Copy> Elems for &[T] {
+impl<T: Value + Copy> Elems for [T] {
     type Elem = T;
     #[inline(always)]
     fn elems(&self) -> &[T] {
         self
+    }
+}
+impl<T: Value + Copy> ElemsMut for [T] {
+    #[inline(always)]
+    fn elems_mut(&mut self) -> &mut [T] {
+        self
+    }
+}
+impl<S: Elems + ?Sized> Elems for &S {
+    type Elem = S::Elem;
+    #[inline(always)]
+    fn elems(&self) -> &[S::Elem] {
+        (**self).elems()
+    }
+}
+impl<S: Elems + ?Sized> Elems for &mut S {
+    type Elem = S::Elem;
+    #[inline(always)]
+    fn elems(&self) -> &[S::Elem] {
+        (**self).elems()
+    }
+}
+impl<S: ElemsMut + ?Sized> ElemsMut for &mut S {
+    #[inline(always)]
+    fn elems_mut(&mut self) -> &mut [S::Elem] {
+        (**self).elems_mut()
     }
 }
 
@@ -148,19 +186,19 @@ impl crate::private::Kit {
     /// `x.len()`: bytes of a `CStrRef` (without the NUL), strings of an `Argv`/`Envp`, elements of
     /// an array or slice.
     #[inline(always)]
-    pub fn len<S: Seq>(s: &S) -> usize {
+    pub fn len<S: Seq + ?Sized>(s: &S) -> usize {
         s.len_()
     }
 
     /// `x.is_empty()`.
     #[inline(always)]
-    pub fn is_empty<S: Seq>(s: &S) -> bool {
+    pub fn is_empty<S: Seq + ?Sized>(s: &S) -> bool {
         s.len_() == 0
     }
 
     /// `x.get(i)`: the element at `i`, or `None` past the end (never panics).
     #[inline(always)]
-    pub fn get<S: Seq>(s: &S, i: usize) -> Option<S::Item> {
+    pub fn get<S: Seq + ?Sized>(s: &S, i: usize) -> Option<S::Item> {
         s.get_(i)
     }
 
@@ -168,14 +206,14 @@ impl crate::private::Kit {
     /// `a <= b <= len` (never panics), as `<[T]>::get` does. For an array, a byte string or a
     /// slice: `cx.write(fd, p)` takes it, as in `if let Some(p) = buf.get(..n) { … }`.
     #[inline(always)]
-    pub fn get_range<S: Elems>(s: &S, a: usize, b: usize) -> Option<&[S::Elem]> {
+    pub fn get_range<S: Elems + ?Sized>(s: &S, a: usize, b: usize) -> Option<&[S::Elem]> {
         s.elems().get(a..b)
     }
 
     /// `x.get(a..)` (and `x.get(..)`, `a = 0`): the elements from `a` on, or `None` if `a` is
     /// past the end.
     #[inline(always)]
-    pub fn get_from<S: Elems>(s: &S, a: usize) -> Option<&[S::Elem]> {
+    pub fn get_from<S: Elems + ?Sized>(s: &S, a: usize) -> Option<&[S::Elem]> {
         s.elems().get(a..)
     }
 
@@ -183,7 +221,7 @@ impl crate::private::Kit {
     /// parameter points to), to write it (`if let Some(b) = buf.get_mut(i) { *b = v; }`), or
     /// `None` past the end (never panics).
     #[inline(always)]
-    pub fn get_mut<S: ElemsMut>(s: &mut S, i: usize) -> Option<&mut S::Elem> {
+    pub fn get_mut<S: ElemsMut + ?Sized>(s: &mut S, i: usize) -> Option<&mut S::Elem> {
         s.elems_mut().get_mut(i)
     }
 }
