@@ -64,9 +64,10 @@ use proc_macro::TokenStream;
 /// - assignment and `&mut` on local variables only (`&mut FOO` would make a temporary of the
 ///   item's type), also `(a, b) = (b, a)` and `[a, b] = [b, a]`;
 /// - these pure methods: `len is_empty get` (on `CStrRef`, `Argv`, `Envp`, arrays, byte
-///   strings, slices, `&`/`&mut` arrays); `get(a..b)`, `get(..b)`, `get(a..)` (arrays, byte
-///   strings and slices: an `Option` of the sub-slice, which `cx.write` takes); `get_mut(i)` (an
-///   array local or `&mut` array parameter: `if let Some(b) = buf.get_mut(i) { *b = x; }`);
+///   strings, slices, and references to these); `get(a..b)`, `get(..b)`, `get(a..)` (arrays,
+///   byte strings and slices: an `Option` of the sub-slice, which `cx.write` takes);
+///   `get_mut(i)` (an array local, or a `&mut` array parameter: `if let Some(b) =
+///   buf.get_mut(i) { *b = x; }`);
 ///   `checked_{add,sub,mul,div,rem,neg,shl,shr,pow} wrapping_{add,sub,mul,neg,shl,shr,pow}
 ///   saturating_{add,sub,mul,pow} min max abs_diff rotate_left rotate_right count_ones
 ///   count_zeros leading_zeros trailing_zeros swap_bytes to_be to_le to_be_bytes to_le_bytes
