@@ -22,42 +22,60 @@ use proc_macro::TokenStream;
 /// ```
 ///
 /// A child function takes `cx: &Ctx` first, then child values (`CStrRef`, `Argv`, `Envp`, `Fd`,
-/// integers, `bool`, `char`, `Errno`, and `Option`s, tuples and arrays of these). It returns
-/// `ChildResult` or `i32` (an exit code) to be spawnable with [`spawn!`]; with any other return
-/// type it is a *helper* that other child functions may call (passing `cx` on).
+/// integers, `bool`, `char`, `Errno`, and `Option`s, tuples and arrays of these), each a name
+/// (`x`, `mut x`), `_` or a tuple of these (`(a, b): (u32, u32)`). It returns `ChildResult`
+/// (also spelled `Result<Infallible, Failure>`), `i32` (an exit code) or `!` to be spawnable
+/// with [`spawn!`]; with any other return type (a child value) it is a *helper* that other
+/// child functions may call (passing `cx` on). A helper may also take `&T` or `&mut T` of a
+/// child type `T` (`buf: &mut [u8; 64]`): a reference to its caller's local, on the child's
+/// stack.
 ///
 /// The attribute keeps the checked function under a hidden name and gives its name, with its
-/// docs, to a unit struct: the name is then a type (`spawn!(stack, run, …)`, calls from other
-/// child functions) and a value (`cmd.child_hook(run, …)`). Nothing outside a child can call the
-/// function itself: it needs a `&Ctx`, which only the engine makes.
+/// docs, to a struct (`struct run {}`, a type only: `spawn!(stack, run, …)` and calls from other
+/// child functions name it) and to a hidden function that is never called (a value:
+/// `cmd.child_hook(run, …)` passes it). Neither is a unit struct, so `let run = …` elsewhere in
+/// the module still binds a local. Nothing outside a child can call the checked function
+/// itself: it needs a `&Ctx`, which only the engine makes.
 ///
 /// # The child language
 ///
 /// The body is written in a small, closed subset of Rust:
 ///
 /// - `let` (also `let … else`), `if`, `if let`, `match` on literal, name, tuple, `Some`/`None`/
-///   `Ok`/`Err` and `_` patterns, `loop`, `while`, `while let`, `break`, `continue`, `return`,
-///   and `for i in a..b` / `a..=b` over integers;
+///   `Ok`/`Err`, range, path (`self::LIMIT`) and `_` patterns, `loop`, `while`, `while let`,
+///   `break`, `continue`, `return`, and `for i in a..b` / `a..=b` over integers;
+/// - a name in a pattern is always a new binding: a name that would resolve to a unit struct, a
+///   unit variant or a `const` in scope is refused by rustc (E0530, "… cannot shadow …"). Write
+///   a constant in a pattern as a path (`self::LIMIT`, `Fd::STDOUT`);
 /// - integer, `bool`, `char`, `"…"`, `b"…"` and `c"…"` literals (a `c"…"` literal is a
-///   `CStrRef`), tuples, arrays, `[x; N]`, `.0`, `&x`, `&mut x`, `*r`, `as` casts to integers;
+///   `CStrRef`), tuples, arrays, `[x; N]` (`N` a literal, a `const` or a `const fn` call), `.0`,
+///   `&x`, `&mut x`, `*r`, `as` casts to integers;
 /// - `+ - * << >>` and unary `-` (all *wrapping*), `& | ^ !`, comparisons, `&&`, `||`, `+=` …;
 /// - `?` on a `Result` or `Option`, without `From`: a `Result<_, Errno>` becomes a
 ///   `Result<_, Failure>` with `.context("step")`;
 /// - calls to `Ctx` methods (`cx.dup2(…)`, `cx.execve(…)` …), to other `#[aspawn::child]`
-///   functions, to `Some`/`Ok`/`Err`, `Failure::new`, `Fd::from_raw`, and reads of constants of
-///   child value types (`Fd::STDOUT`, `u32::MAX`, a `const` of yours);
+///   functions (by name, or by a module path; a module named upper-case from `self::`,
+///   `crate::` or `super::`, since `Upper::f` reads as an associated function), to
+///   `Some`/`Ok`/`Err`, `Failure::new`, `Fd::from_raw`, `INT::from_be_bytes`/`from_le_bytes`/
+///   `from_ne_bytes`, and reads of constants of child value types (`Fd::STDOUT`, `u32::MAX`, a
+///   `const` of yours);
 /// - `cx.spawn(f, (a, b))` (also `(x)` and `()`): a grandchild running the `#[aspawn::child]`
 ///   function `f` on this child's stack;
 /// - assignment and `&mut` on local variables only (`&mut FOO` would make a temporary of the
-///   item's type);
+///   item's type), also `(a, b) = (b, a)` and `[a, b] = [b, a]`;
 /// - these pure methods: `len is_empty get` (on `CStrRef`, `Argv`, `Envp`, arrays, byte
-///   strings); `checked_{add,sub,mul,div,rem,neg,shl,shr,pow} wrapping_{add,sub,mul,neg,shl,shr,pow}
-///   saturating_{add,sub,mul,pow} min max count_ones count_zeros leading_zeros trailing_zeros
-///   swap_bytes to_be to_le` (integers); `is_ascii is_ascii_digit is_ascii_alphabetic
-///   is_ascii_alphanumeric is_ascii_whitespace is_ascii_uppercase is_ascii_lowercase
-///   to_ascii_uppercase to_ascii_lowercase` (`u8`, `char`); `is_some is_none ok_or unwrap_or`
-///   (`Option`); `is_ok is_err ok err unwrap_or` (`Result`); `context` (`Result<_, Errno>`);
-///   `as_raw` (`Fd`); `raw_os_error` (`Errno`); `errno step` (`Failure`);
+///   strings, slices, and references to these); `get(a..b)`, `get(..b)`, `get(a..)` (arrays,
+///   byte strings and slices: an `Option` of the sub-slice, which `cx.write` takes);
+///   `get_mut(i)` (an array local, or a `&mut` array parameter: `if let Some(b) =
+///   buf.get_mut(i) { *b = x; }`);
+///   `checked_{add,sub,mul,div,rem,neg,shl,shr,pow} wrapping_{add,sub,mul,neg,shl,shr,pow}
+///   saturating_{add,sub,mul,pow} min max abs_diff rotate_left rotate_right count_ones
+///   count_zeros leading_zeros trailing_zeros swap_bytes to_be to_le to_be_bytes to_le_bytes
+///   to_ne_bytes` (integers), `is_power_of_two` (unsigned integers); `is_ascii is_ascii_digit
+///   is_ascii_alphabetic is_ascii_alphanumeric is_ascii_whitespace is_ascii_uppercase
+///   is_ascii_lowercase to_ascii_uppercase to_ascii_lowercase` (`u8`, `char`); `is_some is_none
+///   ok_or unwrap_or` (`Option`); `is_ok is_err ok err unwrap_or` (`Result`); `context`
+///   (`Result<_, Errno>`); `as_raw` (`Fd`); `raw_os_error` (`Errno`); `errno step` (`Failure`);
 /// - `#[allow]`, `#[warn]`, `#[deny]`, `#[forbid]`, `#[expect]`, `#[doc]` (and on the function
 ///   `#[inline]`, `#[cold]`, `#[must_use]`).
 ///
@@ -79,49 +97,58 @@ use proc_macro::TokenStream;
 ///   beside each function it checks, with its approval (`unsafe impl Approved for helper`);
 ///   `CALL` is the function the attribute checked, whatever else of that name is in scope.
 /// - **No panic.** *The attribute* rejects `unwrap`, `expect`, `panic!`, `assert!`, indexing and
-///   slicing, `/` and `%` (use `checked_div`/`checked_rem`), and rewrites `+ - * << >>`, unary
-///   `-`, `+=` … to wrapping functions in `aspawn::__private::ops`. Defence in depth: built in
-///   release mode with `--cfg aspawn_nopanic`, every child entry point holds a guard whose drop
-///   names a missing symbol, so the link fails if anything a child runs could unwind (dtolnay's
-///   `no-panic` technique); aspawn's CI builds all its test children that way.
+///   slicing (`get`, `get(a..b)` and `get_mut` return `Option`s), `/` and `%` (use
+///   `checked_div`/`checked_rem`), and rewrites `+ - * << >>`, unary `-`, `+=` … to wrapping
+///   functions. Defence in depth: built in release mode with `--cfg aspawn_nopanic`, every
+///   child entry point holds a guard whose drop names a missing symbol, so the link fails if
+///   anything a child runs could unwind (dtolnay's `no-panic` technique); aspawn's CI builds all
+///   its test children that way.
 /// - **No user code through traits.** Operators, comparisons, `?`, `for` and method calls would
 ///   call trait implementations, which may be a user's. *The attribute* rewrites operators to
 ///   sealed generic functions (`K::add(a, b)`), `?` to a `match` without `From`, `for i in a..b`
 ///   to a `while` loop, `cx.NAME(…)` to the inherent `C::NAME(cx, …)` and every allowlisted
-///   method to a sealed function `K::NAME(x, …)`, so that no user trait (even one implemented
-///   for `Fd` or `u32`, or with a method named like an allowed one) is reachable.
-///   `Some`/`None`/`Ok`/`Err` become `K::Some(x)` … (absolute `::core` paths in patterns), so a
-///   user item with one of those names is never used. `K` and `C` are
-///   `<<NAME as ::aspawn::__private::Approved>::Kit>` and `<… ::Ctx>`, `NAME` being the checked
-///   function's own type: every call is anchored in the function's approval, which has to be the
-///   real trait for the function to be spawned, and whose `Kit` and `Ctx` can only be the
-///   runtime's types; so even a crate that makes `::aspawn` or `::core` name something else
-///   (`extern crate self as aspawn;`, a renamed dependency) cannot put its own `add` or `Some`
-///   into a child. Closures, fn pointers, struct literals, named fields and
-///   `dyn`/`impl Trait` are rejected, and a path that is not a local variable must have a child
-///   value type (`ops::value(PATH)`), so no value with `Drop` or `Deref` can exist in the body.
-/// - **Only placed data.** *The attribute* checks each parameter type with
-///   `assert_child_arg::<T>()` (the sealed `ChildArg` trait: `Copy`, no references into the
-///   parent's memory), and generates the placement glue `spawn!` uses to deep-copy each argument
-///   into the child's stack.
+///   method to a sealed function `K::NAME(x, …)` (`K::len(&x)` for `len`, `is_empty`, `get`), so
+///   that no user trait (even one implemented for `Fd` or `u32`, or with a method named like an
+///   allowed one) is reachable. `Some`/`None`/`Ok`/`Err` become `K::Some(x)` … (absolute
+///   `::core` paths in patterns), so a user item with one of those names is never used. `K`
+///   and `C` are `<<NAME as ::aspawn::__private::Approved>::Kit>` and `<… ::Ctx>`, `NAME` being
+///   the checked function's own type: every call is anchored in the function's approval, which
+///   has to be the real trait for the function to be spawned, and whose `Kit` and `Ctx` can
+///   only be the runtime's types; so even a crate that makes `::aspawn` or `::core` name
+///   something else (`extern crate self as aspawn;`, a renamed dependency) cannot put its own
+///   `add` or `Some` into a child.
+/// - **No value of a user type.** Closures, fn pointers, struct literals and patterns, named
+///   fields, `self` and `dyn`/`impl Trait` are rejected. A path that is not a local variable is
+///   read through `K::value(PATH)`, whose sealed bound admits only child values (integers,
+///   `bool`, `char`, `Fd`, `Errno`, `Failure`, `CStrRef`, `Argv`, `Envp`, and `Option`s,
+///   `Result`s, tuples, arrays, slices of and references to these: no `Drop`, no user `Deref`).
+///   Which names are locals is decided from the syntax, and that decision is exact: every name
+///   in a pattern is emitted as `name @ _`, which rustc refuses (E0530) when the name would
+///   resolve to a unit struct, a unit variant or a `const` — such a pattern would bind nothing,
+///   and the later `name` would make the item's value unchecked. Defence in depth: the value
+///   `Some(v)`, `Ok(v)` or `Err(e)` carries, the type of `None` and a helper's return type are
+///   bounded by the same sealed trait, so a helper cannot even return a `None` of a user type.
+/// - **Only placed data.** *The attribute* checks each parameter type of a spawnable child
+///   with `<K>::assert_child_arg::<T>()` (the sealed `ChildArg` trait: `Copy`, no references
+///   into the parent's memory), through the function's approval like the body's calls, and the
+///   runtime's `ChildFn` trait bounds the parameter tuple by the same sealed trait; it generates
+///   the placement glue `spawn!` uses to deep-copy each argument into the child's stack. A
+///   helper's `&T`/`&mut T` parameter needs `T: ChildArg`; it points into its caller's frame.
 /// - **No `unsafe`.** *The attribute* rejects `unsafe` blocks and puts `#[forbid(unsafe_code)]`
 ///   on the function.
 /// - **Bounded call depth.** *The attribute* rejects direct recursion by name, and generates
 ///   `Approved::DEPTH` = 1 + the deepest `DEPTH` of the functions the body calls (or spawns
-///   with `cx.spawn`), checked at compile time: recursion through other functions (`a` → `b` →
-///   `a`, `crate::a` in `a`) is rustc's cycle error E0391 on `<impl at …>::DEPTH`, which lists
-///   each function of the cycle, and a chain deeper than 64 calls fails the build.
+///   with `cx.spawn`), checked at compile time through the function's approval: recursion
+///   through other functions (`a` → `b` → `a`, `crate::a` in `a`) is rustc's cycle error E0391
+///   on `<impl at …>::DEPTH`, which lists each function of the cycle, and a chain deeper than 64
+///   calls fails the build.
 ///
 /// What it cannot see (the residual risk):
 ///
 /// - approval markers forged by hand with `unsafe impl`;
 /// - a crate that makes `::aspawn` name something else (`extern crate self as aspawn;`, a
-///   renamed dependency) no longer reaches the code of a child (see above), but still
-///   redirects the compile-time checks around it: the parameter-type assertion (the body can
-///   still only pass such a value to sealed functions, which refuse it, and `ChildFn` requires
-///   `Copy` arguments, so none has a `Drop`) and the 64-call depth limit (the cycle error for
-///   recursion stays; an over-deep chain hits the guard page), plus the placement glue, which
-///   runs in the parent;
+///   renamed dependency) reaches neither the code of a child nor its checks (above), but
+///   still names its own placement glue, which runs in the parent before the clone;
 /// - the size of stack frames: the call depth is bounded, but large arrays in locals (and debug
 ///   builds' frames) take stack space. An overflow hits the guard page and kills the child
 ///   (alone, on Linux ≥ 5.16) — keep child bodies small or use `Stack::with_size`;

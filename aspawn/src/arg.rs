@@ -61,6 +61,14 @@ macro_rules! tuple_child_values {
     ($(($($t:ident $a:ident $i:tt),+))*) => {$(
         impl<$($t: ChildArg),+> sealed::Sealed for ($($t,)+) {}
         impl<$($t: ChildArg),+> ChildArg for ($($t,)+) {}
+        tuple_place! { ($($t $a $i),+) }
+    )*};
+}
+
+/// `Place` of a tuple, element by element: for child-value tuples, and for the argument tuple
+/// of a child function (up to 24 parameters).
+macro_rules! tuple_place {
+    ($(($($t:ident $a:ident $i:tt),+))*) => {$(
         impl<$($t, $a: Place<$t>),+> sealed_place::Sealed<($($t,)+)> for ($($a,)+) {}
         impl<$($t, $a: Place<$t>),+> Place<($($t,)+)> for ($($a,)+) {
             #[inline]
@@ -70,8 +78,6 @@ macro_rules! tuple_child_values {
         }
     )*};
 }
-// Every arity up to 24: a spawnable child's arguments are placed as one tuple (the attribute
-// refuses more parameters than that).
 tuple_child_values! {
     (T0 A0 0)
     (T0 A0 0, T1 A1 1)
@@ -79,6 +85,10 @@ tuple_child_values! {
     (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3)
     (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4)
     (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5)
+}
+// The rest of the arities a child function's argument tuple can have (the attribute refuses
+// more than 24 parameters).
+tuple_place! {
     (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6)
     (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7)
     (T0 A0 0, T1 A1 1, T2 A2 2, T3 A3 3, T4 A4 4, T5 A5 5, T6 A6 6, T7 A7 7, T8 A8 8)

@@ -88,6 +88,7 @@ mod inner {
 }
 
 fn main() {
-    // Each name is a value too (a unit struct: what `Command::child_hook` takes).
+    // Each name is a value too (a hidden `fn(HookToken<NAME>)`: what `Command::child_hook`
+    // takes).
     let _ = (every_type, exit_code, with_lifetime, inner::in_module);
 }

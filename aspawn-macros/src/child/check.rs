@@ -76,6 +76,7 @@ pub(crate) const PURE_METHODS: &[&str] = &[
     "len",
     "is_empty",
     "get",
+    "get_mut",
     // integers
     "checked_add",
     "checked_sub",
@@ -106,6 +107,13 @@ pub(crate) const PURE_METHODS: &[&str] = &[
     "swap_bytes",
     "to_be",
     "to_le",
+    "abs_diff",
+    "rotate_left",
+    "rotate_right",
+    "is_power_of_two",
+    "to_be_bytes",
+    "to_le_bytes",
+    "to_ne_bytes",
     // u8 and char
     "is_ascii",
     "is_ascii_digit",
@@ -171,12 +179,10 @@ pub(crate) enum Output {
 
 /// What the expansion needs to know about a checked signature.
 pub(crate) struct Signature {
-    /// The function's name (also the name of the generated unit struct).
+    /// The function's name (also the name of the generated struct and hook value).
     pub(crate) name: Ident,
     /// The types of the child parameters after `cx`, as written.
     pub(crate) params: Vec<Type>,
-    /// The names bound by the parameters (`cx` included), for the body's scope.
-    pub(crate) bindings: Vec<Ident>,
     /// Whether `ChildFn` is generated.
     pub(crate) output: Output,
 }
@@ -248,13 +254,12 @@ pub(crate) fn check_signature(func: &ItemFn, errors: &mut Errors) -> Option<Sign
         }
     }
     let mut inputs = sig.inputs.iter();
-    let mut bindings = Vec::new();
     match inputs.next() {
-        Some(FnArg::Typed(pt)) if is_ctx_ref(&pt.ty) => match binding_of(&pt.pat) {
-            Ok(Some(ident)) => bindings.push(ident),
-            Ok(None) => {}
-            Err(()) => errors.spanned(&pt.pat, param_pattern_message()),
-        },
+        Some(FnArg::Typed(pt)) if is_ctx_ref(&pt.ty) => {
+            if !is_param_pattern(&pt.pat) {
+                errors.spanned(&pt.pat, param_pattern_message());
+            }
+        }
         Some(FnArg::Receiver(r)) => {
             errors.spanned(r, self_message());
             return None;
@@ -279,6 +284,10 @@ pub(crate) fn check_signature(func: &ItemFn, errors: &mut Errors) -> Option<Sign
         }
     }
 
+    let output = match &sig.output {
+        ReturnType::Type(_, ty) if is_spawnable_return(ty) => Output::Spawnable,
+        _ => Output::Helper,
+    };
     let mut params = Vec::new();
     for input in inputs {
         match input {
@@ -287,12 +296,10 @@ pub(crate) fn check_signature(func: &ItemFn, errors: &mut Errors) -> Option<Sign
                 expandable = false;
             }
             FnArg::Typed(pt) => {
-                match binding_of(&pt.pat) {
-                    Ok(Some(ident)) => bindings.push(ident),
-                    Ok(None) => {}
-                    Err(()) => errors.spanned(&pt.pat, param_pattern_message()),
+                if !is_param_pattern(&pt.pat) {
+                    errors.spanned(&pt.pat, param_pattern_message());
                 }
-                if let Some(msg) = param_type_message(&pt.ty) {
+                if let Some(msg) = param_type_message(&pt.ty, output) {
                     errors.spanned(&pt.ty, msg);
                     expandable = false;
                 } else {
@@ -317,11 +324,7 @@ pub(crate) fn check_signature(func: &ItemFn, errors: &mut Errors) -> Option<Sign
         expandable = false;
     }
 
-    let output = match &sig.output {
-        ReturnType::Type(_, ty) if is_spawnable_return(ty) => Output::Spawnable,
-        _ => Output::Helper,
-    };
-    expandable.then_some(Signature { name, params, bindings, output })
+    expandable.then_some(Signature { name, params, output })
 }
 
 fn self_message() -> String {
@@ -331,15 +334,20 @@ fn self_message() -> String {
 }
 
 fn param_pattern_message() -> String {
-    "a parameter of an `#[aspawn::child]` function is a name (`x`, `mut x`) or `_`".to_owned()
+    "a parameter of an `#[aspawn::child]` function is a name (`x`, `mut x`), `_`, or a tuple of \
+     these (`(a, b): (u32, u32)`)"
+        .to_owned()
 }
 
-/// The name a parameter pattern binds: `Ok(Some)` for `x`/`mut x`, `Ok(None)` for `_`.
-fn binding_of(pat: &Pat) -> Result<Option<Ident>, ()> {
+/// A parameter pattern of the child language: `x`, `mut x`, `_`, and tuples of these. The
+/// rewriter binds its names (as `x @ _`, like every pattern name).
+pub(crate) fn is_param_pattern(pat: &Pat) -> bool {
     match pat {
-        Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Ok(Some(p.ident.clone())),
-        Pat::Wild(_) => Ok(None),
-        _ => Err(()),
+        Pat::Ident(p) => p.by_ref.is_none() && p.subpat.is_none(),
+        Pat::Wild(_) => true,
+        Pat::Tuple(t) => t.elems.iter().all(is_param_pattern),
+        Pat::Paren(p) => is_param_pattern(&p.pat),
+        _ => false,
     }
 }
 
@@ -359,16 +367,38 @@ fn last_ident_is(p: &TypePath, name: &str) -> bool {
     p.path.segments.last().is_some_and(|s| s.ident == name && s.arguments.is_none())
 }
 
-/// `ChildResult` or `i32`: the return types of a spawnable child.
+/// `ChildResult`, `Result<Infallible, Failure>` (what `ChildResult` stands for), `i32` and `!`:
+/// the return types of a spawnable child (the sealed `ChildReturn` bound checks the type the
+/// path names).
 fn is_spawnable_return(ty: &Type) -> bool {
     match ty {
+        Type::Never(_) => true,
         Type::Path(p) if p.qself.is_none() => {
-            last_ident_is(p, "ChildResult") || (p.path.is_ident("i32"))
+            last_ident_is(p, "ChildResult")
+                || p.path.is_ident("i32")
+                || is_result_infallible_failure(p)
         }
         Type::Paren(p) => is_spawnable_return(&p.elem),
         Type::Group(g) => is_spawnable_return(&g.elem),
         _ => false,
     }
+}
+
+/// `Result<Infallible, Failure>`, with any paths to the three.
+fn is_result_infallible_failure(p: &TypePath) -> bool {
+    let Some(last) = p.path.segments.last() else { return false };
+    let PathArguments::AngleBracketed(args) = &last.arguments else { return false };
+    let names: Vec<_> = args
+        .args
+        .iter()
+        .map(|a| match a {
+            syn::GenericArgument::Type(Type::Path(t)) if t.qself.is_none() => {
+                t.path.segments.last().map(|s| s.ident.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    last.ident == "Result" && names == [Some("Infallible".to_owned()), Some("Failure".to_owned())]
 }
 
 /// Type names that own heap memory (or share it): never a child value.
@@ -379,10 +409,20 @@ const ALLOCATING_TYPES: &[&str] = &[
 
 /// The message for a parameter type that is syntactically not a child type, or `None` when the
 /// type is left to the generated `assert_child_arg::<T>()` (the sealed `ChildArg` trait decides).
-pub(crate) fn param_type_message(ty: &Type) -> Option<String> {
+/// A helper (`output` is `Helper`: never spawned, only called from child bodies) may also take
+/// `&T` and `&mut T` with `T` a child type (`assert_child_referent::<T>()` decides): a reference
+/// to its caller's local, in the child's own stack.
+pub(crate) fn param_type_message(ty: &Type, output: Output) -> Option<String> {
     const USE: &str = "Use `CStrRef` for a string, `Argv`/`Envp` for a list of strings, `Fd` for \
                        a file descriptor, or an integer, `bool`, `char`, `Errno`";
     match ty {
+        Type::Reference(r)
+            if output == Output::Helper
+                && !matches!(&*r.elem, Type::Reference(_) | Type::Slice(_))
+                && param_type_message(&r.elem, output).is_none() =>
+        {
+            None
+        }
         Type::Reference(r) => {
             let what = match &*r.elem {
                 Type::Path(p) if last_ident_is(p, "str") => "`&str` is not a child parameter type",
@@ -395,11 +435,20 @@ pub(crate) fn param_type_message(ty: &Type) -> Option<String> {
                 Type::Slice(_) => "a slice is not a child parameter type",
                 _ => "a reference is not a child parameter type",
             };
-            Some(format!(
-                "{what}: it would point into the parent's memory, which another thread may free \
-                 while the child runs; `spawn!` deep-copies child values into the child's stack \
-                 instead. {USE}"
-            ))
+            Some(if output == Output::Spawnable {
+                format!(
+                    "{what} of a spawnable child: it would point into the parent's memory, which \
+                     another thread may free while the child runs; `spawn!` deep-copies child \
+                     values into the child's stack instead (a helper, which other child \
+                     functions call, may take `&T` or `&mut T` of a child type `T`, such as \
+                     `buf: &mut [u8; 64]`). {USE}"
+                )
+            } else {
+                format!(
+                    "{what}: a helper may take `&T` or `&mut T` only of a child type `T` (`&u32`, \
+                     `&mut [u8; 64]`, `&CStrRef`). {USE}"
+                )
+            })
         }
         Type::Ptr(_) => Some(format!(
             "a raw pointer is not a child parameter type: it would point into the parent's \
@@ -443,10 +492,10 @@ pub(crate) fn param_type_message(ty: &Type) -> Option<String> {
                 })
             }
         }
-        Type::Paren(p) => param_type_message(&p.elem),
-        Type::Group(g) => param_type_message(&g.elem),
-        Type::Tuple(t) => t.elems.iter().find_map(param_type_message),
-        Type::Array(a) => param_type_message(&a.elem),
+        Type::Paren(p) => param_type_message(&p.elem, output),
+        Type::Group(g) => param_type_message(&g.elem, output),
+        Type::Tuple(t) => t.elems.iter().find_map(|t| param_type_message(t, Output::Spawnable)),
+        Type::Array(a) => param_type_message(&a.elem, Output::Spawnable),
         _ => None,
     }
 }
@@ -600,8 +649,9 @@ pub(crate) fn method_message(name: &str) -> String {
     };
     format!(
         "`.{name}()` is not allowed {IN_CHILD}: {why}. Callable methods: the `cx` system calls \
-         (`cx.write_all`, `cx.dup2`, `cx.execve` …) and `len is_empty get checked_* wrapping_* \
-         saturating_* min max is_some is_none is_ok is_err ok err ok_or unwrap_or context as_raw \
+         (`cx.write_all`, `cx.dup2`, `cx.execve` …) and `len is_empty get get_mut checked_* \
+         wrapping_* saturating_* min max abs_diff rotate_* count_* *_zeros is_power_of_two \
+         to_*_bytes is_some is_none is_ok is_err ok err ok_or unwrap_or context as_raw \
          raw_os_error errno step is_ascii_*` (see `aspawn::child`)"
     )
 }

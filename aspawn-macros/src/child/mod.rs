@@ -26,8 +26,8 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let sig = check::check_signature(&func, &mut errors);
 
     let mut rewritten = func.clone();
-    let bindings = sig.as_ref().map(|s| s.bindings.clone()).unwrap_or_default();
-    let mut rewriter = rewrite::Rewriter::new(&mut errors, func.sig.ident.clone(), bindings);
+    let mut rewriter = rewrite::Rewriter::new(&mut errors, func.sig.ident.clone());
+    rewriter.params(&mut rewritten.sig.inputs);
     rewriter.block(&mut rewritten.block);
     let uses_context = rewriter.uses_context;
     let callees = std::mem::take(&mut rewriter.callees);
@@ -39,7 +39,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             // that callers and `spawn!` sites report no secondary errors.
             let e = e.into_compile_error();
             let mut func = func;
-            rewrite::nested_spawn_syntax(&mut func.block);
+            rewrite::error_path_syntax(&mut func.block, &callees);
             let rest = match sig {
                 Some(sig) => expand::expand(&sig, &func, false, false, &[]),
                 None => quote!(#func),

@@ -13,7 +13,11 @@
 //! | `e?` | `match K::branch(e) { Continue(v) => v, Break(r) => return K::from_residual(r) }` (no `From`) |
 //! | `for i in a..b { … }` (`a..=b`) | a `while` loop on `K::lt`/`K::succ` |
 //! | `cx.NAME(args)` (a `Ctx` method) | `C::NAME(cx, args)` |
-//! | `x.NAME(args)` (a pure method) | `K::NAME(x, args)` |
+//! | `x.NAME(args)` (a pure method) | `K::NAME(x, args)`; `K::len(&x)`, `K::is_empty(&x)`, `K::get(&x, i)` |
+//! | `x.get(a..b)`, `x.get(..b)`, `x.get(a..)` | `K::get_range(&x, a, b)`, `K::get_range(&x, 0, b)`, `K::get_from(&x, a)` |
+//! | `x.get_mut(i)` | `K::get_mut(&mut x, i)` (`&mut *x` for a `&mut` parameter `x`) |
+//! | `u32::from_be_bytes(b)` (`_le_`, `_ne_`) | `K::from_be_bytes::<u32>(b)` |
+//! | a name in a pattern, `x` | `x @ _` (a new binding, whatever items are in scope: see `pat`) |
 //! | `helper(cx, x)` | `(<helper as ::aspawn::__private::Approved>::CALL)(cx, x)` |
 //! | `Some(x)`, `None`, `Ok(x)`, `Err(e)` | `K::Some(x)`, `K::None()` …; in patterns `::core::option::Option::Some(x)` … |
 //! | `Failure::new(e, s)`, `Fd::from_raw(n)`, `Ctx::NAME(cx, …)` | `K::new(e, s)`, `K::from_raw(n)`, `C::NAME(cx, …)` |
@@ -44,14 +48,30 @@ pub(crate) struct Rewriter<'e> {
     /// The function's own name: a call to it is direct recursion.
     fn_name: Ident,
     /// Local bindings, innermost scope last. A single-segment path naming one of them is a
-    /// local; any other path is an item and must have a child value type.
-    scopes: Vec<Vec<Ident>>,
+    /// local; any other path is an item and must have a child value type. Every pattern name
+    /// is a new binding (see `pat`), so this is exact. Each binding records whether it is a
+    /// parameter declared `&mut T` (for `get_mut`, which then reborrows it).
+    scopes: Vec<Vec<(Ident, bool)>>,
     /// Whether the body calls `.context(…)` (see `expand.rs`: the `ResultExt` probe).
     pub(crate) uses_context: bool,
     /// The `#[aspawn::child]` functions the body calls, as written (for `Approved::DEPTH`,
     /// which turns recursion through other functions into a compile-time cycle error).
     pub(crate) callees: Vec<Path>,
 }
+
+/// The pure methods that take their receiver by reference (`K::len(&x)`): a sequence may be a
+/// `&mut [T; N]` parameter, which a by-value call would move.
+const BY_REF_METHODS: &[&str] = &["len", "is_empty", "get"];
+
+/// `INT::from_be_bytes` …: the associated functions of the integer types a child may call.
+const INT_FROM_BYTES: &[&str] = &["from_be_bytes", "from_le_bytes", "from_ne_bytes"];
+
+/// Types whose associated functions a child may not call (other than the few `runtime_fn`
+/// rewrites): the runtime's, and std's that a child may name.
+const RUNTIME_TYPES: &[&str] = &[
+    "Ctx", "Fd", "CStrRef", "Failure", "Errno", "Argv", "Envp", "Stack", "Spawned", "Command",
+    "Option", "Result", "Self", "String", "Vec", "Box", "CStr", "CString",
+];
 
 /// The span for generated tokens: located at the user's code (so rustc's errors point there),
 /// resolved at the macro's mixed site (so lints see macro code and our locals are hygienic).
@@ -60,9 +80,15 @@ fn gen_span(at: Span) -> Span {
 }
 
 impl<'e> Rewriter<'e> {
-    /// A rewriter for the body of `fn_name`, whose parameters bind `params`.
-    pub(crate) fn new(errors: &'e mut Errors, fn_name: Ident, params: Vec<Ident>) -> Self {
-        Rewriter { errors, fn_name, scopes: vec![params], uses_context: false, callees: Vec::new() }
+    /// A rewriter for the body of `fn_name` (its parameters are bound by [`Self::params`]).
+    pub(crate) fn new(errors: &'e mut Errors, fn_name: Ident) -> Self {
+        Rewriter {
+            errors,
+            fn_name,
+            scopes: vec![Vec::new()],
+            uses_context: false,
+            callees: Vec::new(),
+        }
     }
 
     /// `<<NAME as ::aspawn::__private::Approved>::ASSOC>`: the runtime's `Kit` or `Ctx`,
@@ -119,13 +145,18 @@ impl<'e> Rewriter<'e> {
         Some(quote_spanned!(sp=> #owner::#func))
     }
 
+    /// The innermost binding of `ident`: `Some(is_mut_ref_param)` for a local.
+    fn local(&self, ident: &Ident) -> Option<bool> {
+        self.scopes.iter().rev().flat_map(|s| s.iter().rev()).find(|b| b.0 == *ident).map(|b| b.1)
+    }
+
     fn is_local(&self, ident: &Ident) -> bool {
-        self.scopes.iter().rev().any(|s| s.iter().any(|b| b == ident))
+        self.local(ident).is_some()
     }
 
     fn bind(&mut self, ident: &Ident) {
         if let Some(scope) = self.scopes.last_mut() {
-            scope.push(ident.clone());
+            scope.push((ident.clone(), false));
         }
     }
 
@@ -135,6 +166,30 @@ impl<'e> Rewriter<'e> {
 
     // ---------------------------------------------------------------------------------------
     // Blocks and statements
+
+    /// Walks the patterns of the function's parameters (`cx` included), binding their names
+    /// in the outermost scope.
+    pub(crate) fn params(
+        &mut self,
+        inputs: &mut syn::punctuated::Punctuated<syn::FnArg, syn::Token![,]>,
+    ) {
+        for input in inputs {
+            // Other patterns were reported by `check_signature`.
+            if let syn::FnArg::Typed(pt) = input
+                && check::is_param_pattern(&pt.pat)
+            {
+                self.pat(&mut pt.pat);
+                let mut_ref = matches!(&*pt.ty, syn::Type::Reference(r) if r.mutability.is_some());
+                if let (true, Pat::Ident(p), Some(scope)) =
+                    (mut_ref, &*pt.pat, self.scopes.last_mut())
+                    && let Some(last) = scope.last_mut()
+                    && last.0 == p.ident
+                {
+                    last.1 = true;
+                }
+            }
+        }
+    }
 
     /// Walks a block in a scope of its own.
     pub(crate) fn block(&mut self, block: &mut Block) {
@@ -221,10 +276,17 @@ impl<'e> Rewriter<'e> {
             }
             Expr::Repeat(r) => {
                 self.expr(&mut r.expr);
-                // The length is a constant, evaluated at compile time: check it (no macros,
-                // closures …) but keep it as written, since `ops` functions are not `const`.
-                let mut len = (*r.len).clone();
-                self.expr(&mut len);
+                // The length is a constant (a literal, a `const`, a `const fn` call), evaluated
+                // by the compiler, never in the child: it is kept as written, like an array
+                // length in a type. Only a macro is refused there, as everywhere in the body.
+                struct Macros<'r, 'e>(&'r mut Rewriter<'e>);
+                impl<'ast> syn::visit::Visit<'ast> for Macros<'_, '_> {
+                    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+                        let name = macro_name(&m.path);
+                        self.0.reject(m, macro_message(&name));
+                    }
+                }
+                syn::visit::Visit::visit_expr(&mut Macros(self), &r.len);
             }
             Expr::Field(f) => match &f.member {
                 syn::Member::Unnamed(_) => self.expr(&mut f.base),
@@ -354,13 +416,17 @@ impl<'e> Rewriter<'e> {
                 self.reject(t, format!("`yield` is not allowed {IN_CHILD}"));
             }
             Expr::Index(i) => {
-                let what = if matches!(&*i.index, Expr::Range(_)) { "slicing" } else { "indexing" };
+                let (what, instead) = if matches!(&*i.index, Expr::Range(_)) {
+                    ("slicing", "`.get(a..b)` (also `.get(..b)`, `.get(a..)`)")
+                } else {
+                    ("indexing", "`.get(i)` to read and `.get_mut(i)` to write an element")
+                };
                 let b = i.bracket_token.span.join();
                 self.reject(
                     quote_spanned!(b=> []),
                     format!(
                         "{what} is not allowed {IN_CHILD}: it panics when out of bounds. Use \
-                         `.get(i)`, which returns an `Option`"
+                         {instead}, which return an `Option`"
                     ),
                 );
             }
@@ -439,7 +505,9 @@ impl<'e> Rewriter<'e> {
             Expr::Unary(u) if matches!(u.op, UnOp::Deref(_)) => self.expr(&mut u.expr),
             Expr::Paren(p) => self.place(&mut p.expr),
             Expr::Group(g) => self.place(&mut g.expr),
+            // `(a, b) = …` and `[a, b] = …`: destructuring assignments, each element a place.
             Expr::Tuple(t) => t.elems.iter_mut().for_each(|e| self.place(e)),
+            Expr::Array(a) => a.elems.iter_mut().for_each(|e| self.place(e)),
             Expr::Infer(_) => {}
             Expr::Index(_) | Expr::Field(_) => self.expr(expr),
             other => {
@@ -711,8 +779,36 @@ impl<'e> Rewriter<'e> {
             self.nested_spawn(expr);
             return;
         }
-        self.expr(&mut m.receiver);
-        m.args.iter_mut().for_each(|a| self.expr(a));
+        if name == "get_mut" {
+            // The array is borrowed `&mut`: a local (or `*r`, `x.0`), like any other `&mut`.
+            self.place(&mut m.receiver);
+        } else {
+            self.expr(&mut m.receiver);
+        }
+        // `x.get(a..b)`, `x.get(..b)`, `x.get(a..)`: a range is allowed here, as the argument.
+        let range = match (name.as_str(), m.args.len(), m.args.first_mut()) {
+            ("get", 1, Some(Expr::Range(r))) => {
+                if matches!(r.limits, RangeLimits::Closed(_)) {
+                    let r = r.clone();
+                    self.reject(
+                        &r,
+                        format!("`get(a..=b)` is not allowed {IN_CHILD}: write `get(a..b + 1)`"),
+                    );
+                    return;
+                }
+                if let Some(start) = &mut r.start {
+                    self.expr(start);
+                }
+                if let Some(end) = &mut r.end {
+                    self.expr(end);
+                }
+                Some((r.start.clone(), r.end.clone()))
+            }
+            _ => {
+                m.args.iter_mut().for_each(|a| self.expr(a));
+                None
+            }
+        };
         if let Some(t) = &m.turbofish {
             let t = t.clone();
             self.reject(
@@ -725,7 +821,30 @@ impl<'e> Rewriter<'e> {
         let recv = unparen(&m.receiver);
         let args = m.args.iter();
         let sp = gen_span(method.span());
-        let tokens = if CTX_METHODS.contains(&name.as_str()) {
+        // The receiver as written: a receiver that is not a postfix expression has its
+        // parentheses (`(x as u8).len()`), so `&(x as u8)` keeps its meaning.
+        let written = &m.receiver;
+        let tokens = if let Some((start, end)) = range {
+            let kit = self.kit(sp);
+            let start = start.map_or_else(|| quote_spanned!(sp=> 0), |s| quote!(#s));
+            match end {
+                Some(end) => quote_spanned!(sp=> #kit::get_range(&#written, #start, #end)),
+                None => quote_spanned!(sp=> #kit::get_from(&#written, #start)),
+            }
+        } else if BY_REF_METHODS.contains(&name.as_str()) {
+            let kit = self.kit(sp);
+            quote_spanned!(sp=> #kit::#method(&#written #(, #args)*))
+        } else if name == "get_mut" {
+            let kit = self.kit(sp);
+            // `buf: &mut [u8; N]` (a parameter) is reborrowed, so it need not be `mut`; an
+            // array local is borrowed.
+            let mut_ref_param = matches!(recv, Expr::Path(p) if p.path.get_ident().is_some_and(|i| self.local(i) == Some(true)));
+            if mut_ref_param {
+                quote_spanned!(sp=> #kit::#method(&mut *#written #(, #args)*))
+            } else {
+                quote_spanned!(sp=> #kit::#method(&mut #written #(, #args)*))
+            }
+        } else if CTX_METHODS.contains(&name.as_str()) {
             let ctx = self.ctx(sp);
             quote_spanned!(sp=> #ctx::#method(#recv #(, #args)*))
         } else if PURE_METHODS.contains(&name.as_str()) {
@@ -880,6 +999,17 @@ impl<'e> Rewriter<'e> {
             return;
         }
         let first = &path.segments[0].ident;
+        // `u32::from_be_bytes(b)` (and `_le_`, `_ne_`): `K::from_be_bytes::<u32>(b)`, bounded
+        // by the sealed integer trait (so a user type named `u32` is refused).
+        if let [ty, func] = path.segments.iter().map(|s| &s.ident).collect::<Vec<_>>()[..]
+            && CAST_TARGETS.iter().any(|t| ty == t && *t != "char")
+            && INT_FROM_BYTES.iter().any(|f| func == f)
+        {
+            let kit = self.kit(sp);
+            let (ty, func) = (ty.clone(), func.clone());
+            *expr = Expr::Verbatim(quote_spanned!(sp=> #kit::#func::<#ty>(#(#args),*)));
+            return;
+        }
         if path.segments.len() > 1 && CAST_TARGETS.iter().any(|t| first == t) {
             let last = &path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
             self.reject(
@@ -896,8 +1026,12 @@ impl<'e> Rewriter<'e> {
             self.reject(path, format!("`{first}` is not allowed {IN_CHILD}"));
             return;
         }
+        // The runtime's and std's types: their other associated functions are not child
+        // calls. A path the checks below let through becomes `<A::f as Approved>`, a type
+        // path, which names a function's struct in a module `A` and is an error for an
+        // associated function or a trait method (rustc's E0223 or E0782).
         if let Some(owner) = path.segments.iter().rev().nth(1)
-            && owner.ident.to_string().starts_with(|c: char| c.is_ascii_uppercase())
+            && RUNTIME_TYPES.iter().any(|t| owner.ident == t)
         {
             let owner = owner.ident.clone();
             self.reject(
@@ -906,6 +1040,29 @@ impl<'e> Rewriter<'e> {
                     "`{owner}::…` is an associated function or a trait method, which is not \
                          allowed {IN_CHILD}: only `Ctx::…`, `Failure::new`, `Fd::from_raw` and \
                          `#[aspawn::child]` functions (by name or module path) can be called"
+                ),
+            );
+            return;
+        }
+        // `Upper::f(…)` reads as an associated function or a trait method; a module named
+        // upper-case is written from `self::`, `crate::` or `super::`, and the type system
+        // then refuses anything that is not a child function's struct.
+        let from_module = matches!(first.to_string().as_str(), "self" | "crate" | "super");
+        if let Some(owner) = path.segments.iter().rev().nth(1)
+            && owner.ident.to_string().starts_with(|c: char| c.is_ascii_uppercase())
+            && !from_module
+        {
+            let owner = owner.ident.clone();
+            let written =
+                path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::");
+            self.reject(
+                path,
+                format!(
+                    "`{owner}::…` is an associated function or a trait method, which is not \
+                         allowed {IN_CHILD}: only `Ctx::…`, `Failure::new`, `Fd::from_raw` and \
+                         `#[aspawn::child]` functions (by name or module path) can be called. If \
+                         `{owner}` is a module, write the path from `self::`, `crate::` or \
+                         `super::`: `self::{written}(…)`"
                 ),
             );
             return;
@@ -1034,8 +1191,21 @@ impl<'e> Rewriter<'e> {
                 }
                 let ident = p.ident.clone();
                 self.bind(&ident);
-                if let Some((_, sub)) = &mut p.subpat {
-                    self.pat(sub);
+                match &mut p.subpat {
+                    Some((_, sub)) => self.pat(sub),
+                    // `x` becomes `x @ _`: rustc resolves a lone identifier in a pattern to a
+                    // unit struct, unit variant or `const` in scope (binding nothing), but the
+                    // name before `@` is always a new binding, and naming an item there is
+                    // rustc's error E0530 ("… cannot shadow unit structs"), at the identifier.
+                    // So every name `bind` records really is a local, whatever is in scope.
+                    None => {
+                        let sp = gen_span(p.ident.span());
+                        let wild = syn::PatWild {
+                            attrs: Vec::new(),
+                            underscore_token: syn::Token![_](sp),
+                        };
+                        p.subpat = Some((syn::Token![@](sp), Box::new(Pat::Wild(wild))));
+                    }
                 }
             }
             Pat::Lit(l) => {
@@ -1124,12 +1294,29 @@ impl<'e> Rewriter<'e> {
     }
 }
 
-/// The error path's only rewrite: `cx.spawn(f, (a, b))` → `cx.spawn::<f>((a, b,))`, the
-/// runtime's own signature, so that a function emitted unchanged beside its violations does not
-/// also report a wrong argument count for each nested spawn.
-pub(crate) fn nested_spawn_syntax(block: &mut Block) {
-    struct Fix;
+/// The error path's only rewrites, so that a function emitted unchanged beside its violations
+/// reports nothing else about its correct parts: `cx.spawn(f, (a, b))` → `cx.spawn::<f>((a,
+/// b,))`, the runtime's own signature (else a wrong argument count for each nested spawn), and
+/// each call the walk accepted as a call of a child function (`callees`) →
+/// `(<f as Approved>::CALL)(…)` (else a mismatch with the hidden `fn f(HookToken<f>)` that
+/// carries the name as a value).
+pub(crate) fn error_path_syntax(block: &mut Block, callees: &[Path]) {
+    struct Fix {
+        /// The accepted callees, as written.
+        callees: Vec<String>,
+    }
     impl syn::visit_mut::VisitMut for Fix {
+        fn visit_expr_mut(&mut self, e: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, e);
+            let Expr::Call(c) = e else { return };
+            let Expr::Path(f) = &*c.func else { return };
+            let written = f.path.to_token_stream().to_string();
+            if f.qself.is_some() || !self.callees.contains(&written) {
+                return;
+            }
+            let (path, args) = (&f.path, &c.args);
+            *e = syn::parse_quote!((<#path as ::aspawn::__private::Approved>::CALL)(#args));
+        }
         fn visit_expr_method_call_mut(&mut self, m: &mut syn::ExprMethodCall) {
             syn::visit_mut::visit_expr_method_call_mut(self, m);
             if m.method != "spawn" || m.turbofish.is_some() || m.args.len() != 2 {
@@ -1146,7 +1333,8 @@ pub(crate) fn nested_spawn_syntax(block: &mut Block) {
             m.args = syn::parse_quote!((#(#elems,)*));
         }
     }
-    syn::visit_mut::VisitMut::visit_block_mut(&mut Fix, block);
+    let callees = callees.iter().map(|p| p.to_token_stream().to_string()).collect();
+    syn::visit_mut::VisitMut::visit_block_mut(&mut Fix { callees }, block);
 }
 
 /// An operand without its parentheses: as a function argument they are redundant, and rustc's
@@ -1258,12 +1446,9 @@ mod tests {
     fn rewrite(body: TokenStream) -> (String, Option<String>) {
         let mut errors = Errors::default();
         let mut block: Block = syn::parse2(body).unwrap();
-        Rewriter::new(
-            &mut errors,
-            Ident::new("me", Span::call_site()),
-            vec![Ident::new("cx", Span::call_site())],
-        )
-        .block(&mut block);
+        let mut rewriter = Rewriter::new(&mut errors, Ident::new("me", Span::call_site()));
+        rewriter.bind(&Ident::new("cx", Span::call_site()));
+        rewriter.block(&mut block);
         let err = errors
             .finish()
             .err()
@@ -1302,7 +1487,7 @@ mod tests {
             let y = x;
         }));
         assert!(out.contains(&format!("{K} :: value (FOO)")), "{out}");
-        assert!(out.contains("let y = x"), "{out}");
+        assert!(out.contains("let y @ _ = x"), "{out}");
     }
 
     #[test]
@@ -1327,7 +1512,7 @@ mod tests {
         // Expressions go through the anchor (a redirected `::core` cannot reach them); patterns
         // run no code and stay absolute.
         assert!(out.contains(&format!("match {K} :: Some (1)")), "{out}");
-        assert!(out.contains(":: core :: option :: Option :: Some (x) =>"), "{out}");
+        assert!(out.contains(":: core :: option :: Option :: Some (x @ _) =>"), "{out}");
         assert!(out.contains(":: core :: option :: Option :: None =>"), "{out}");
     }
 

@@ -165,7 +165,8 @@ impl super::Command {
     /// so each must be `Clone + Send + Sync + 'static` (integers, `Fd`, `c"…"` literals,
     /// `&'static str`, …). An `Err` from the hook fails the spawn with its errno, as an `Err` from
     /// `pre_exec` does in std. One hook per command: a later call replaces the earlier one (call
-    /// several helpers from one hook instead).
+    /// several helpers from one hook instead). `hook_fn` is passed by name: `#[aspawn::child]`
+    /// makes the name a value, of the type `fn(HookToken<hook_fn>)`.
     ///
     /// ```
     /// use aspawn::{Command, Ctx, Failure, Fd, ResultExt};
@@ -186,14 +187,18 @@ impl super::Command {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     #[doc(alias = "pre_exec")]
-    pub fn child_hook<H, A, P>(&mut self, hook_fn: H, args: P) -> &mut super::Command
+    pub fn child_hook<H, A, P>(
+        &mut self,
+        hook_fn: fn(crate::private::HookToken<H>),
+        args: P,
+    ) -> &mut super::Command
     where
         H: Approved + 'static,
         H::Fn: HookCall<A>,
         A: ChildArg,
         P: Place<A> + Clone + Send + Sync + 'static,
     {
-        let _ = hook_fn; // its type is the hook
+        let _ = hook_fn; // its type names the hook
         let exec_args = args.clone();
         self.__set_hook(
             move |stack: Stack, plan: &super::Prepared<'_>| {

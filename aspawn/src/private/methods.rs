@@ -17,9 +17,11 @@ mod sealed {
 use sealed::Sealed;
 
 // ---------------------------------------------------------------------------------------------
-// len / is_empty / get
+// len / is_empty / get / get_mut
 
-/// Sequences: `CStrRef` (bytes), `Argv` and `Envp` (strings), arrays, byte strings.
+/// Sequences: `CStrRef` (bytes), `Argv` and `Envp` (strings), arrays (also behind `&` and
+/// `&mut`: a helper's parameter), byte strings and slices. `x.len()` is rewritten to
+/// `K::len(&x)`: by reference, so that a `&mut [u8; N]` is not moved by reading its length.
 #[diagnostic::on_unimplemented(
     message = "`len`, `is_empty` and `get` in an `#[aspawn::child]` function apply to `CStrRef`, `Argv`, `Envp`, arrays and byte strings, not `{Self}`",
     label = "not a sequence of the child"
@@ -42,7 +44,7 @@ impl Seq for CStrRef {
     }
     #[inline(always)]
     fn get_(&self, i: usize) -> Option<u8> {
-        self.get(i)
+        (*self).get(i)
     }
 }
 
@@ -54,11 +56,33 @@ macro_rules! string_arrays {
             #[inline(always)]
             fn len_(&self) -> usize { self.len() }
             #[inline(always)]
-            fn get_(&self, i: usize) -> Option<CStrRef> { self.get(i) }
+            fn get_(&self, i: usize) -> Option<CStrRef> { (*self).get(i) }
         }
     )*};
 }
 string_arrays!(Argv, Envp);
+
+/// The element slice of an array, behind any number of the references a child can have.
+#[diagnostic::on_unimplemented(
+    message = "`get(a..b)` and `get_mut` in an `#[aspawn::child]` function apply to arrays (and, for `get(a..b)`, byte strings and slices), not `{Self}`",
+    label = "not an array of the child"
+)]
+pub trait Elems: Sealed {
+    /// The element type.
+    type Elem: Value + Copy;
+    #[doc(hidden)]
+    fn elems(&self) -> &[Self::Elem];
+}
+
+/// Arrays a child can write one element of: its own (`[T; N]`) or its caller's (`&mut [T; N]`).
+#[diagnostic::on_unimplemented(
+    message = "`get_mut` in an `#[aspawn::child]` function applies to an array local (or a `&mut` array parameter), not `{Self}`",
+    label = "not a writable array of the child"
+)]
+pub trait ElemsMut: Elems {
+    #[doc(hidden)]
+    fn elems_mut(&mut self) -> &mut [Self::Elem];
+}
 
 impl<T: Value + Copy, const N: usize> Sealed for [T; N] {}
 impl<T: Value + Copy, const N: usize> Seq for [T; N] {
@@ -72,49 +96,133 @@ impl<T: Value + Copy, const N: usize> Seq for [T; N] {
         self.as_slice().get(i).copied()
     }
 }
-impl Sealed for &'static [u8] {}
-impl Seq for &'static [u8] {
-    type Item = u8;
+impl<T: Value + Copy> Sealed for [T] {}
+impl<T: Value + Copy> Seq for [T] {
+    type Item = T;
     #[inline(always)]
     fn len_(&self) -> usize {
-        <[u8]>::len(self)
+        self.len()
     }
     #[inline(always)]
-    fn get_(&self, i: usize) -> Option<u8> {
-        <[u8]>::get(self, i).copied()
+    fn get_(&self, i: usize) -> Option<T> {
+        self.get(i).copied()
     }
 }
-impl<const N: usize> Sealed for &'static [u8; N] {}
-impl<const N: usize> Seq for &'static [u8; N] {
-    type Item = u8;
+// Behind a reference (a helper's `&CStrRef`, `&mut [u8; N]` parameter, a `&'static [u8]`
+// constant, what `get(a..b)` returns): the sequence it points to.
+impl<S: Sealed + ?Sized> Sealed for &S {}
+impl<S: Seq + ?Sized> Seq for &S {
+    type Item = S::Item;
     #[inline(always)]
     fn len_(&self) -> usize {
-        N
+        (**self).len_()
     }
     #[inline(always)]
-    fn get_(&self, i: usize) -> Option<u8> {
-        self.as_slice().get(i).copied()
+    fn get_(&self, i: usize) -> Option<S::Item> {
+        (**self).get_(i)
+    }
+}
+impl<S: Sealed + ?Sized> Sealed for &mut S {}
+impl<S: Seq + ?Sized> Seq for &mut S {
+    type Item = S::Item;
+    #[inline(always)]
+    fn len_(&self) -> usize {
+        (**self).len_()
+    }
+    #[inline(always)]
+    fn get_(&self, i: usize) -> Option<S::Item> {
+        (**self).get_(i)
+    }
+}
+
+impl<T: Value + Copy, const N: usize> Elems for [T; N] {
+    type Elem = T;
+    #[inline(always)]
+    fn elems(&self) -> &[T] {
+        self
+    }
+}
+impl<T: Value + Copy, const N: usize> ElemsMut for [T; N] {
+    #[inline(always)]
+    fn elems_mut(&mut self) -> &mut [T] {
+        self
+    }
+}
+impl<T: Value + Copy> Elems for [T] {
+    type Elem = T;
+    #[inline(always)]
+    fn elems(&self) -> &[T] {
+        self
+    }
+}
+impl<T: Value + Copy> ElemsMut for [T] {
+    #[inline(always)]
+    fn elems_mut(&mut self) -> &mut [T] {
+        self
+    }
+}
+impl<S: Elems + ?Sized> Elems for &S {
+    type Elem = S::Elem;
+    #[inline(always)]
+    fn elems(&self) -> &[S::Elem] {
+        (**self).elems()
+    }
+}
+impl<S: Elems + ?Sized> Elems for &mut S {
+    type Elem = S::Elem;
+    #[inline(always)]
+    fn elems(&self) -> &[S::Elem] {
+        (**self).elems()
+    }
+}
+impl<S: ElemsMut + ?Sized> ElemsMut for &mut S {
+    #[inline(always)]
+    fn elems_mut(&mut self) -> &mut [S::Elem] {
+        (**self).elems_mut()
     }
 }
 
 impl crate::private::Kit {
     /// `x.len()`: bytes of a `CStrRef` (without the NUL), strings of an `Argv`/`Envp`, elements of
-    /// an array.
+    /// an array or slice.
     #[inline(always)]
-    pub fn len<S: Seq>(s: S) -> usize {
+    pub fn len<S: Seq + ?Sized>(s: &S) -> usize {
         s.len_()
     }
 
     /// `x.is_empty()`.
     #[inline(always)]
-    pub fn is_empty<S: Seq>(s: S) -> bool {
+    pub fn is_empty<S: Seq + ?Sized>(s: &S) -> bool {
         s.len_() == 0
     }
 
     /// `x.get(i)`: the element at `i`, or `None` past the end (never panics).
     #[inline(always)]
-    pub fn get<S: Seq>(s: S, i: usize) -> Option<S::Item> {
+    pub fn get<S: Seq + ?Sized>(s: &S, i: usize) -> Option<S::Item> {
         s.get_(i)
+    }
+
+    /// `x.get(a..b)` (`x.get(..b)` is `a = 0`): the elements from `a` to `b`, or `None` unless
+    /// `a <= b <= len` (never panics), as `<[T]>::get` does. For an array, a byte string or a
+    /// slice: `cx.write(fd, p)` takes it, as in `if let Some(p) = buf.get(..n) { … }`.
+    #[inline(always)]
+    pub fn get_range<S: Elems + ?Sized>(s: &S, a: usize, b: usize) -> Option<&[S::Elem]> {
+        s.elems().get(a..b)
+    }
+
+    /// `x.get(a..)` (and `x.get(..)`, `a = 0`): the elements from `a` on, or `None` if `a` is
+    /// past the end.
+    #[inline(always)]
+    pub fn get_from<S: Elems + ?Sized>(s: &S, a: usize) -> Option<&[S::Elem]> {
+        s.elems().get(a..)
+    }
+
+    /// `x.get_mut(i)`: the element at `i` of an array local (or of the array a `&mut`
+    /// parameter points to), to write it (`if let Some(b) = buf.get_mut(i) { *b = v; }`), or
+    /// `None` past the end (never panics).
+    #[inline(always)]
+    pub fn get_mut<S: ElemsMut + ?Sized>(s: &mut S, i: usize) -> Option<&mut S::Elem> {
+        s.elems_mut().get_mut(i)
     }
 }
 
@@ -185,12 +293,55 @@ pub trait IntMethods: Copy + Sealed {
     fn to_be_(self) -> Self;
     #[doc(hidden)]
     fn to_le_(self) -> Self;
+    /// The unsigned type of the same width (what `abs_diff` returns).
+    type Unsigned;
+    /// `[u8; size_of::<Self>()]`.
+    type Bytes;
+    #[doc(hidden)]
+    fn abs_diff_(self, o: Self) -> Self::Unsigned;
+    #[doc(hidden)]
+    fn rotate_left_(self, n: u32) -> Self;
+    #[doc(hidden)]
+    fn rotate_right_(self, n: u32) -> Self;
+    #[doc(hidden)]
+    fn to_be_bytes_(self) -> Self::Bytes;
+    #[doc(hidden)]
+    fn to_le_bytes_(self) -> Self::Bytes;
+    #[doc(hidden)]
+    fn to_ne_bytes_(self) -> Self::Bytes;
+    #[doc(hidden)]
+    fn from_be_bytes_(b: Self::Bytes) -> Self;
+    #[doc(hidden)]
+    fn from_le_bytes_(b: Self::Bytes) -> Self;
+    #[doc(hidden)]
+    fn from_ne_bytes_(b: Self::Bytes) -> Self;
+}
+
+/// The unsigned integer methods of a child: `is_power_of_two`.
+#[diagnostic::on_unimplemented(
+    message = "this method in an `#[aspawn::child]` function applies to unsigned integers only, not `{Self}`",
+    label = "not an unsigned integer"
+)]
+pub trait UnsignedMethods: IntMethods {
+    #[doc(hidden)]
+    fn is_power_of_two_(self) -> bool;
 }
 
 macro_rules! int_methods {
-    ($($t:ty),*) => {$(
+    ($($t:ty => $u:ty),*) => {$(
         impl Sealed for $t {}
         impl IntMethods for $t {
+            type Unsigned = $u;
+            type Bytes = [u8; core::mem::size_of::<$t>()];
+            #[inline(always)] fn abs_diff_(self, o: Self) -> $u { self.abs_diff(o) }
+            #[inline(always)] fn rotate_left_(self, n: u32) -> Self { self.rotate_left(n) }
+            #[inline(always)] fn rotate_right_(self, n: u32) -> Self { self.rotate_right(n) }
+            #[inline(always)] fn to_be_bytes_(self) -> Self::Bytes { self.to_be_bytes() }
+            #[inline(always)] fn to_le_bytes_(self) -> Self::Bytes { self.to_le_bytes() }
+            #[inline(always)] fn to_ne_bytes_(self) -> Self::Bytes { self.to_ne_bytes() }
+            #[inline(always)] fn from_be_bytes_(b: Self::Bytes) -> Self { <$t>::from_be_bytes(b) }
+            #[inline(always)] fn from_le_bytes_(b: Self::Bytes) -> Self { <$t>::from_le_bytes(b) }
+            #[inline(always)] fn from_ne_bytes_(b: Self::Bytes) -> Self { <$t>::from_ne_bytes(b) }
             #[inline(always)] fn checked_add_(self, o: Self) -> Option<Self> { self.checked_add(o) }
             #[inline(always)] fn checked_sub_(self, o: Self) -> Option<Self> { self.checked_sub(o) }
             #[inline(always)] fn checked_mul_(self, o: Self) -> Option<Self> { self.checked_mul(o) }
@@ -223,7 +374,19 @@ macro_rules! int_methods {
         }
     )*};
 }
-int_methods!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+int_methods!(
+    i8 => u8, i16 => u16, i32 => u32, i64 => u64, i128 => u128, isize => usize,
+    u8 => u8, u16 => u16, u32 => u32, u64 => u64, u128 => u128, usize => usize
+);
+
+macro_rules! unsigned_methods {
+    ($($t:ty),*) => {$(
+        impl UnsignedMethods for $t {
+            #[inline(always)] fn is_power_of_two_(self) -> bool { self.is_power_of_two() }
+        }
+    )*};
+}
+unsigned_methods!(u8, u16, u32, u64, u128, usize);
 
 macro_rules! forward_int {
     ($($(#[$doc:meta])* $name:ident => $imp:ident ($($a:ident: $t:ty),*) -> $r:ty;)*) => {$(
@@ -294,6 +457,42 @@ impl crate::private::Kit {
         to_be => to_be_() -> T;
         /// `x.to_le()`.
         to_le => to_le_() -> T;
+        /// `x.abs_diff(y)`: `|x - y|`, as the unsigned type of the same width (never overflows).
+        abs_diff => abs_diff_(o: T) -> T::Unsigned;
+        /// `x.rotate_left(n)`.
+        rotate_left => rotate_left_(n: u32) -> T;
+        /// `x.rotate_right(n)`.
+        rotate_right => rotate_right_(n: u32) -> T;
+        /// `x.to_be_bytes()`.
+        to_be_bytes => to_be_bytes_() -> T::Bytes;
+        /// `x.to_le_bytes()`.
+        to_le_bytes => to_le_bytes_() -> T::Bytes;
+        /// `x.to_ne_bytes()`.
+        to_ne_bytes => to_ne_bytes_() -> T::Bytes;
+    }
+
+    /// `x.is_power_of_two()` (unsigned integers).
+    #[inline(always)]
+    pub fn is_power_of_two<T: UnsignedMethods>(x: T) -> bool {
+        x.is_power_of_two_()
+    }
+
+    /// `INT::from_be_bytes(b)`, written `u32::from_be_bytes(b)` in a child body.
+    #[inline(always)]
+    pub fn from_be_bytes<T: IntMethods>(b: T::Bytes) -> T {
+        T::from_be_bytes_(b)
+    }
+
+    /// `INT::from_le_bytes(b)`.
+    #[inline(always)]
+    pub fn from_le_bytes<T: IntMethods>(b: T::Bytes) -> T {
+        T::from_le_bytes_(b)
+    }
+
+    /// `INT::from_ne_bytes(b)`.
+    #[inline(always)]
+    pub fn from_ne_bytes<T: IntMethods>(b: T::Bytes) -> T {
+        T::from_ne_bytes_(b)
     }
 }
 

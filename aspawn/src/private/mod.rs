@@ -16,7 +16,7 @@ use crate::stack::Stack;
 pub mod methods;
 pub mod ops;
 
-/// A child entry point: implemented only by the unit struct `#[aspawn::child]` generates
+/// A child entry point: implemented only by the struct `#[aspawn::child]` generates
 /// beside a spawnable function.
 ///
 /// # Safety
@@ -28,8 +28,10 @@ pub mod ops;
     message = "`{Self}` cannot be spawned: it is not an `#[aspawn::child]` function returning `ChildResult` or `i32`"
 )]
 pub unsafe trait ChildFn: Approved {
-    /// The child parameter types after `cx`, as a tuple (`()` for none).
-    type Args: Copy + 'static;
+    /// The child parameter types after `cx`, as a tuple (`()` for none) of sealed
+    /// [`ChildArg`] types: the real trait itself refuses any other parameter type, whatever a
+    /// crate that redirects `::aspawn` makes the generated assertions name.
+    type Args: ChildArgs;
     /// `ChildResult` or `i32`.
     type Output: ChildReturn;
     /// Calls the user's function.
@@ -40,13 +42,13 @@ pub unsafe trait ChildFn: Approved {
 /// itself, its call depth, and the anchors of every path its rewritten body calls.
 ///
 /// `helper(cx, x)` in a child body becomes `(<helper as ::aspawn::__private::Approved>::CALL)(cx,
-/// x)`, where `helper` is the unit struct the attribute generated beside the function: `CALL` is
+/// x)`, where `helper` is the struct the attribute generated beside the function: `CALL` is
 /// the function the attribute checked, whatever else of that name is in scope (a local `fn`
 /// shadowing a glob-imported child function, say), and a type that is not approved cannot pose
 /// as one without `unsafe`.
 ///
 /// Every other call of the body goes through `<<NAME as ::aspawn::__private::Approved>::Kit>` or
-/// `<… ::Ctx>`, `NAME` being the function's own unit struct, never through
+/// `<… ::Ctx>`, `NAME` being the function's own struct, never through
 /// `::aspawn::__private::ops::…` or `::core::…`. A crate can make `::aspawn` or `::core` name
 /// something else (`extern crate self as aspawn;`, a renamed dependency) and put its own
 /// `ops::add` there; it cannot make these paths reach its own code:
@@ -87,7 +89,11 @@ pub unsafe trait Approved {
 
 /// The functions a rewritten child body calls, as inherent associated functions (see
 /// [`Approved`] for why they are reached through it): the operators and `?` of [`ops`], the pure
-/// methods of [`methods`], and the constructors below. Never constructed.
+/// methods of [`methods`], and the constructors below. Never constructed. The constructors are
+/// bounded by the sealed [`ops::Value`] on the value they carry (`Some(v)`, `Ok(v)`, `Err(e)`)
+/// and `None` on its type: a `None` of a user type cannot be made. (The other side of `Ok` and
+/// `Err` stays unbounded: `Err(e)?` leaves it to the never type's fallback, which no bound can
+/// name on stable Rust; no value of it exists.)
 pub enum Kit {}
 
 mod anchor {
@@ -101,22 +107,22 @@ mod anchor {
 impl Kit {
     /// `Some(v)`.
     #[inline(always)]
-    pub const fn Some<T>(v: T) -> Option<T> {
+    pub const fn Some<T: ops::Value>(v: T) -> Option<T> {
         Some(v)
     }
     /// `None`.
     #[inline(always)]
-    pub const fn None<T>() -> Option<T> {
+    pub const fn None<T: ops::Value>() -> Option<T> {
         None
     }
     /// `Ok(v)`.
     #[inline(always)]
-    pub const fn Ok<T, E>(v: T) -> Result<T, E> {
+    pub const fn Ok<T: ops::Value, E>(v: T) -> Result<T, E> {
         Ok(v)
     }
     /// `Err(e)`.
     #[inline(always)]
-    pub const fn Err<T, E>(e: E) -> Result<T, E> {
+    pub const fn Err<T, E: ops::Value>(e: E) -> Result<T, E> {
         Err(e)
     }
     /// `CStrRef::from_static(s)` and `c"…"`.
@@ -140,6 +146,55 @@ impl Kit {
 /// Compile-time check that `T` may be a child parameter.
 #[inline(always)]
 pub const fn assert_child_arg<T: ChildArg>() {}
+
+/// The parameter of the value an `#[aspawn::child]` function's name stands for: beside the
+/// braced struct `NAME {}` (a type only), the attribute generates `fn NAME(_: HookToken<NAME>)`,
+/// so that `cmd.child_hook(NAME, …)` can take the name as a value (`fn(HookToken<H>)`, with `H`
+/// inferred) while `let NAME = …` still binds a local. It cannot be constructed, so that
+/// function is never called.
+pub struct HookToken<F>(core::marker::PhantomData<F>, Infallible);
+
+impl Kit {
+    /// Compile-time check that `T` may be a parameter of a spawnable child (or, by value, of a
+    /// helper). `#[aspawn::child]` calls it through the function's own approval
+    /// (`<<NAME as Approved>::Kit>::assert_child_arg::<T>()`), so that it is this function
+    /// whatever `::aspawn::__private` names in the caller's crate.
+    #[inline(always)]
+    pub const fn assert_child_arg<T: ChildArg>() {}
+
+    /// Compile-time check for a helper's reference parameter `&T` or `&mut T`: `T` must be a
+    /// sealed [`ChildArg`] type (a reference to a caller's local or parameter, in the child's
+    /// own stack).
+    #[inline(always)]
+    pub const fn assert_child_referent<T: ChildArg>() {}
+}
+
+/// The argument tuples of a spawnable child: `()` and tuples of up to 24 [`ChildArg`]s.
+/// Sealed: implemented here only.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a tuple of child parameter types",
+    label = "each parameter of a spawnable `#[aspawn::child]` function must be a `ChildArg` type",
+    note = "child parameter types are integers, `bool`, `char`, `Fd`, `Errno`, `CStrRef`, `Argv`, `Envp`, and `Option`s, tuples and arrays of these"
+)]
+pub trait ChildArgs: Copy + 'static + args_sealed::Sealed {}
+
+mod args_sealed {
+    pub trait Sealed {}
+}
+
+/// `()` and every tuple arity up to the list given (the list, then its tail, …).
+macro_rules! child_args {
+    () => {
+        impl args_sealed::Sealed for () {}
+        impl ChildArgs for () {}
+    };
+    ($first:ident $(, $t:ident)*) => {
+        impl<$first: ChildArg $(, $t: ChildArg)*> args_sealed::Sealed for ($first, $($t,)*) {}
+        impl<$first: ChildArg $(, $t: ChildArg)*> ChildArgs for ($first, $($t,)*) {}
+        child_args!($($t),*);
+    };
+}
+child_args!(A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q, R, S, T, U, V, W, X);
 
 mod sealed {
     pub trait Sealed {}

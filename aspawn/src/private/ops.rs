@@ -249,14 +249,16 @@ tuples! {
     (A 0, B 1, C 2, D 3, E 4, F 5)
 }
 
-/// The types a child may read from an item (a `const`, a `static`, an associated constant):
-/// the child values, `Failure`, `Result`s of them, and `&'static` byte strings, strings and C
-/// strings (for `CStrRef::from_static(CONST)`).
-/// Neither `Drop` nor `Deref` nor interior mutability is among them.
+/// The child values: the types a child may read from an item (a `const`, a `static`, an
+/// associated constant), and the only types the constructors (`Some`, `None`, `Ok`, `Err`), `?`
+/// and helpers' return types may carry. The integers, `bool`, `char`, `Fd`, `Errno`, `Failure`,
+/// `CStrRef`, `Argv`, `Envp`, and `Option`s, `Result`s, tuples, arrays and slices of them and
+/// references to them (a `&'static` string for `CStrRef::from_static(CONST)`, a `&mut u8` from
+/// `get_mut`). Neither `Drop` nor a user `Deref` nor interior mutability is among them.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a child value: an `#[aspawn::child]` function may only read constants and statics of child value types",
+    message = "`{Self}` is not a child value: an `#[aspawn::child]` function may only make, read (from constants and statics) and return child values",
     label = "not a child value",
-    note = "child values are integers, `bool`, `char`, `Fd`, `Errno`, `CStrRef`, `Argv`, `Envp`, `Failure`, `&'static str`, `&'static [u8]`, `&'static CStr`, and `Option`s, `Result`s, tuples and arrays of these",
+    note = "child values are integers, `bool`, `char`, `Fd`, `Errno`, `CStrRef`, `Argv`, `Envp`, `Failure`, `str`, `CStr`, and `Option`s, `Result`s, tuples, arrays, slices of and references to these",
     note = "a function used as a value is not a child value either: a child calls functions by name"
 )]
 pub trait Value: Sealed {}
@@ -273,14 +275,19 @@ impl Value for Infallible {}
 impl<T: Value> Value for Option<T> {}
 impl<T: Value, E: Value> Value for Result<T, E> {}
 impl<T: Value, const N: usize> Value for [T; N] {}
-impl Sealed for &'static str {}
-impl Value for &'static str {}
-impl Sealed for &'static [u8] {}
-impl Value for &'static [u8] {}
-impl<const N: usize> Sealed for &'static [u8; N] {}
-impl<const N: usize> Value for &'static [u8; N] {}
-impl Sealed for &'static core::ffi::CStr {}
-impl Value for &'static core::ffi::CStr {}
+// References to child values: `&'static` strings, byte strings and C strings (from items),
+// and in a body `&x`, `&mut x` and what `get_mut` and `get(a..b)` return. A reference type has
+// no `Drop`, and its `Deref` is the built-in one.
+impl<T: Value + ?Sized> Sealed for &T {}
+impl<T: Value + ?Sized> Value for &T {}
+impl<T: Value + ?Sized> Sealed for &mut T {}
+impl<T: Value + ?Sized> Value for &mut T {}
+impl Sealed for str {}
+impl Value for str {}
+impl<T: Value> Sealed for [T] {}
+impl<T: Value> Value for [T] {}
+impl Sealed for core::ffi::CStr {}
+impl Value for core::ffi::CStr {}
 
 impl crate::private::Kit {
     /// `a + b` (wrapping).
@@ -429,6 +436,11 @@ impl crate::private::Kit {
     pub fn value<T: Value>(v: T) -> T {
         v
     }
+
+    /// Compile-time check of a helper's return type: a child value (or `!`, which is not
+    /// checked), so that no `Option<T>` or `Result<_, T>` of a user type `T` can be returned.
+    #[inline(always)]
+    pub const fn assert_child_value<T: Value + ?Sized>() {}
 }
 
 /// What `?` applies to in a child: `Result` and `Option`.
@@ -446,7 +458,7 @@ pub trait Try: Sealed {
 }
 
 impl<T, E> Sealed for Result<T, E> {}
-impl<T, E> Try for Result<T, E> {
+impl<T, E: Value> Try for Result<T, E> {
     type Output = T;
     type Residual = Result<Infallible, E>;
     #[inline(always)]
@@ -481,7 +493,7 @@ pub trait FromResidual<R>: Sealed {
     #[doc(hidden)]
     fn from_residual(r: R) -> Self;
 }
-impl<T, E> FromResidual<Result<Infallible, E>> for Result<T, E> {
+impl<T, E: Value> FromResidual<Result<Infallible, E>> for Result<T, E> {
     #[inline(always)]
     fn from_residual(r: Result<Infallible, E>) -> Self {
         match r {
@@ -528,6 +540,21 @@ pub const fn check_depth(depth: usize) {
             "a chain of `#[aspawn::child]` calls is deeper than 64 calls: the child's stack is \
              small. Flatten the helpers or use a loop"
         );
+    }
+}
+
+impl crate::private::Kit {
+    /// [`deeper`], through the anchor: `Approved::DEPTH` is `1 + K::deeper(callee₁, …)`.
+    #[inline(always)]
+    pub const fn deeper(a: usize, b: usize) -> usize {
+        deeper(a, b)
+    }
+
+    /// [`check_depth`], through the anchor (`const _: () = K::check_depth(DEPTH);`), so that
+    /// a crate redirecting `::aspawn` cannot swap the depth limit.
+    #[inline(always)]
+    pub const fn check_depth(depth: usize) {
+        check_depth(depth)
     }
 }
 
