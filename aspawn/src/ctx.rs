@@ -13,15 +13,19 @@
 //! static), from slices the caller holds, or from locals; each call site says which.
 #![allow(unsafe_code)]
 
+use core::cell::Cell;
 use core::convert::Infallible;
 use core::ffi::c_char;
 use core::marker::PhantomData;
+use core::sync::atomic::{AtomicU32, Ordering};
 
 use linux_raw_sys::general as k;
 
 use crate::arg::{Argv, CStrRef, Envp, Fd};
 use crate::engine::sys::{self, call};
+use crate::engine::{NESTED_AT_EXEC, NESTED_EXITING, NESTED_RUNNING};
 use crate::error::{Errno, Failure};
+use crate::stack::Header;
 
 /// The child's context: made only by the engine's trampoline, in the child, and passed to the
 /// `#[aspawn::child]` function. Every system call the child may make is a method here.
@@ -29,8 +33,19 @@ use crate::error::{Errno, Failure};
 /// `Ctx` is neither `Send` nor `Sync` and has no public constructor, so no code in the parent can
 /// call [`Ctx::execve`] and replace itself (SOUNDNESS item 11).
 pub struct Ctx {
-    report_fd: i32,
-    saved_mask: u64,
+    pub(crate) report_fd: i32,
+    pub(crate) saved_mask: u64,
+    /// The header of the stack this task runs on.
+    pub(crate) header: *const Header,
+    /// 0 for the child `spawn!` made, `d` for a task `Ctx::spawn` made at nesting level `d`.
+    pub(crate) depth: u32,
+    /// Runs in the caller's own process (`Command::exec`'s hook), not in a clone.
+    pub(crate) in_place: bool,
+    /// For a task made by `Ctx::spawn`: where it tells its parent that it reached an exec or
+    /// its own exit (null otherwise).
+    nested_state: *const AtomicU32,
+    /// This task has announced a credential change (see `crate::engine::dumpable`).
+    cred_announced: Cell<bool>,
     _not_send: PhantomData<*mut ()>,
 }
 
@@ -63,8 +78,44 @@ const AT_FDCWD: usize = k::AT_FDCWD as isize as usize;
 const PATH_MAX: usize = k::PATH_MAX as usize;
 
 impl Ctx {
-    pub(crate) fn new(report_fd: i32, saved_mask: u64) -> Ctx {
-        Ctx { report_fd, saved_mask, _not_send: PhantomData }
+    pub(crate) fn new(
+        report_fd: i32,
+        saved_mask: u64,
+        header: *const Header,
+        depth: u32,
+        in_place: bool,
+        nested_state: *const AtomicU32,
+    ) -> Ctx {
+        Ctx {
+            report_fd,
+            saved_mask,
+            header,
+            depth,
+            in_place,
+            nested_state,
+            cred_announced: Cell::new(false),
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Before a credential syscall: the kernel will mark the shared mm non-dumpable, which the
+    /// parent undoes once this task is gone from its memory (`crate::engine::dumpable`).
+    #[inline(always)]
+    fn before_cred_change(&self) {
+        if !self.in_place && !self.cred_announced.replace(true) {
+            // SAFETY: the header of the stack we run on outlives us.
+            crate::engine::dumpable::announce(unsafe { &*self.header });
+        }
+    }
+
+    /// Tells a `Ctx::spawn` parent what this task is about to do (`NESTED_*`).
+    #[inline(always)]
+    fn tell_parent(&self, what: u32) {
+        // SAFETY: non-null only for a task of `Ctx::spawn`, whose parent's local it points to;
+        // that parent is suspended (CLONE_VFORK) until we exec or exit.
+        if let Some(state) = unsafe { self.nested_state.as_ref() } {
+            state.store(what, Ordering::Release);
+        }
     }
 
     /// The fd the engine uses to learn that the child is done: closing or replacing it is refused.
@@ -296,6 +347,7 @@ impl Ctx {
     /// - [Linux](https://man7.org/linux/man-pages/man2/setresuid.2.html)
     #[inline]
     pub fn setresuid(&self, ruid: u32, euid: u32, suid: u32) -> Result<(), Errno> {
+        self.before_cred_change();
         // SAFETY: no pointers.
         unit(unsafe {
             call(k::__NR_setresuid, [ruid as usize, euid as usize, suid as usize, 0, 0, 0])
@@ -308,6 +360,7 @@ impl Ctx {
     /// - [Linux](https://man7.org/linux/man-pages/man2/setresgid.2.html)
     #[inline]
     pub fn setresgid(&self, rgid: u32, egid: u32, sgid: u32) -> Result<(), Errno> {
+        self.before_cred_change();
         // SAFETY: no pointers.
         unit(unsafe {
             call(k::__NR_setresgid, [rgid as usize, egid as usize, sgid as usize, 0, 0, 0])
@@ -321,6 +374,7 @@ impl Ctx {
     #[inline]
     pub fn setgroups(&self, groups: impl crate::arg::GroupList) -> Result<(), Errno> {
         let groups = groups.ids();
+        self.before_cred_change();
         // SAFETY: `groups` is a live slice of gid_t (u32).
         unit(unsafe {
             call(k::__NR_setgroups, [groups.len(), groups.as_ptr() as usize, 0, 0, 0, 0])
@@ -333,6 +387,7 @@ impl Ctx {
     /// - [Linux](https://man7.org/linux/man-pages/man2/setuid.2.html)
     #[inline]
     pub fn setuid(&self, uid: u32) -> Result<(), Errno> {
+        self.before_cred_change();
         // SAFETY: no pointers.
         unit(unsafe { call(k::__NR_setuid, [uid as usize, 0, 0, 0, 0, 0]) })
     }
@@ -343,6 +398,7 @@ impl Ctx {
     /// - [Linux](https://man7.org/linux/man-pages/man2/setgid.2.html)
     #[inline]
     pub fn setgid(&self, gid: u32) -> Result<(), Errno> {
+        self.before_cred_change();
         // SAFETY: no pointers.
         unit(unsafe { call(k::__NR_setgid, [gid as usize, 0, 0, 0, 0, 0]) })
     }
@@ -675,6 +731,7 @@ impl Ctx {
     /// - [Linux](https://man7.org/linux/man-pages/man2/execve.2.html)
     #[inline]
     pub fn execve(&self, path: CStrRef, argv: Argv, envp: Envp) -> Result<Infallible, Errno> {
+        self.tell_parent(NESTED_AT_EXEC);
         // SAFETY: placed, NULL-terminated arrays of placed C strings.
         let r = unsafe {
             call(
@@ -682,6 +739,7 @@ impl Ctx {
                 [path.as_ptr() as usize, argv.as_ptr() as usize, envp.as_ptr() as usize, 0, 0, 0],
             )
         };
+        self.tell_parent(NESTED_RUNNING);
         Err(r.err().unwrap_or(Errno::IO))
     }
 
@@ -699,6 +757,7 @@ impl Ctx {
         envp: Envp,
         flags: u32,
     ) -> Result<Infallible, Errno> {
+        self.tell_parent(NESTED_AT_EXEC);
         // SAFETY: as in `execve`.
         let r = unsafe {
             call(
@@ -713,6 +772,7 @@ impl Ctx {
                 ],
             )
         };
+        self.tell_parent(NESTED_RUNNING);
         Err(r.err().unwrap_or(Errno::IO))
     }
 
@@ -776,7 +836,7 @@ impl Ctx {
     #[doc(alias = "clone")]
     #[inline]
     pub fn spawn<F: crate::private::ChildFn>(&self, args: F::Args) -> Result<i32, Failure> {
-        crate::engine::spawn_nested::<F>(self.report_fd, self.saved_mask, args)
+        crate::engine::spawn_nested::<F>(self, args)
     }
 
     /// `exit_group(code)`—Ends the child with `code`, without running any destructor or handler.
@@ -786,6 +846,7 @@ impl Ctx {
     #[doc(alias = "exit_group")]
     #[inline]
     pub fn exit(&self, code: i32) -> ! {
+        self.tell_parent(NESTED_EXITING);
         sys::exit_group(code)
     }
 }
