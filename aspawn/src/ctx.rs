@@ -824,11 +824,25 @@ impl Ctx {
     ///
     /// The grandchild runs on the free part of this child's own stack with
     /// `clone(CLONE_VM | CLONE_VFORK)`: this child — never the thread that called `spawn!` — is
-    /// suspended until the grandchild execs or exits. Returns the grandchild's pid (a child of
-    /// this process, inherited by the program it execs), or the grandchild's [`Failure`]
-    /// (it is reaped then), or a failure of step `"clone"`. The grandchild inherits this child's
-    /// state: signal handlers already reset, every signal blocked (its `restore_sigmask` restores
-    /// the original caller's mask), the same fds.
+    /// suspended until the grandchild execs or exits. The grandchild inherits this child's
+    /// state: signal handlers reset, every signal blocked (its `restore_sigmask` restores the
+    /// original caller's mask), the same fds.
+    ///
+    /// What it guarantees:
+    /// - **Returns** the grandchild's pid (a child of this process, inherited by the program it
+    ///   execs) once the grandchild has exec'd, or has left through its own `exit` (a function
+    ///   returning an `i32`); its [`Failure`] if it reported one (it is reaped then); a failure
+    ///   of step `"killed before exec"` with `EINTR` if a signal ended it before it reached an
+    ///   exec (reaped too; a signal that lands inside a successful `execve` counts as after it);
+    ///   a failure of step `"clone"` if it could not be made (`EAGAIN` past 15 nested levels).
+    /// - **Never returns while a task it made can still run on the stack**: if the grandchild
+    ///   was killed while its own `Ctx::spawn` child ran, this waits for that one too.
+    /// - **The stack outlives every task on it**: the release seen by the parent
+    ///   ([`Spawned::wait_released`](crate::Spawned::wait_released) and the other ways) waits for
+    ///   the child and for every grandchild, at every level, to have exec'd or exited — also when
+    ///   the child is killed ([`Spawned::kill`](crate::Spawned::kill), the OOM killer, a
+    ///   `pdeathsig`) while its grandchild still runs. A killed child does not kill its
+    ///   grandchildren, so a grandchild blocked forever pins the stack.
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/clone.2.html)

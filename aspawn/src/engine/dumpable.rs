@@ -46,7 +46,10 @@
 //! in-place hook changes the credentials of the caller's own process and does not announce.
 //!
 //! If the program itself changes the flag (`prctl(PR_SET_DUMPABLE)`) while an announced task
-//! shares its memory, the last release sets back the flag it had before that task.
+//! shares its memory, the last release sets back the flag it had before that task. If it
+//! changes its own effective uid or gid meanwhile (which clears the flag for its own sake), the
+//! flag is left as that change made it: the parent restores only while its (restoring thread's)
+//! effective ids are still the ones the first announced task inherited.
 #![allow(unsafe_code)]
 
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::SeqCst};
@@ -58,10 +61,26 @@ use super::sys;
 use crate::stack::Header;
 
 static STATE: AtomicU64 = AtomicU64::new(0);
+/// The effective uid and gid (`euid << 32 | egid`) the first announced task inherited from the
+/// process: the parent restores only if its own are still those, so a program that changed its
+/// own ids meanwhile keeps the flag its change gave it.
+static IDS: AtomicU64 = AtomicU64::new(u64::MAX);
 static RESTORING: AtomicU32 = AtomicU32::new(0);
 static SETTLE: Mutex<()> = Mutex::new(());
 
 const ONE: u64 = 1 << 8;
+
+/// `geteuid() << 32 | getegid()` of the calling task.
+#[inline(always)]
+fn ids() -> u64 {
+    use linux_raw_sys::general::{__NR_getegid, __NR_geteuid};
+    // SAFETY: no arguments; they never fail.
+    let (u, g) = unsafe { (sys::call(__NR_geteuid, [0; 6]), sys::call(__NR_getegid, [0; 6])) };
+    match (u, g) {
+        (Ok(u), Ok(g)) => ((u as u64) << 32) | (g as u64 & 0xffff_ffff),
+        _ => u64::MAX,
+    }
+}
 
 #[inline(always)]
 fn get_dumpable() -> u64 {
@@ -96,6 +115,8 @@ pub(crate) fn announce(header: &Header) {
         let next = if s >> 8 == 0 {
             wait_no_restore();
             let flag = get_dumpable();
+            // Not yet changed: this task's ids are still the ones it inherited from the parent.
+            IDS.store(ids(), SeqCst);
             // A restore may have started since the load: the swap below then fails.
             ONE | flag
         } else {
@@ -118,7 +139,7 @@ pub(crate) fn settle(n: u32) {
     RESTORING.fetch_add(1, SeqCst);
     let s = STATE.load(SeqCst);
     let n64 = u64::from(n) << 8;
-    if s & !0xff == n64 && s & 0xff == 1 && get_dumpable() != 1 {
+    if s & !0xff == n64 && s & 0xff == 1 && IDS.load(SeqCst) == ids() && get_dumpable() != 1 {
         // SAFETY: prctl(PR_SET_DUMPABLE, 1) takes no pointer.
         let _ = unsafe {
             sys::call(linux_raw_sys::general::__NR_prctl, [PR_SET_DUMPABLE as usize, 1, 0, 0, 0, 0])

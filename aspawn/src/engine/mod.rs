@@ -235,7 +235,7 @@ pub(crate) fn spawn_nested<F: ChildFn>(
     args: F::Args,
 ) -> Result<i32, crate::error::Failure> {
     use crate::error::Failure;
-    let depth = cx.depth + 1;
+    let depth = cx.depth.wrapping_add(1);
     // SAFETY: the Ctx's header is the one of the stack we run on, valid while we run.
     let header = unsafe { &*cx.header };
     let Some(word) = header.tids.get(depth as usize) else {
@@ -289,7 +289,7 @@ pub(crate) fn spawn_nested<F: ChildFn>(
     while let Some(w) = header.tids.get(level) {
         let v = w.load(Ordering::Acquire);
         if v == 0 {
-            level += 1;
+            level = level.wrapping_add(1);
         } else {
             sys::futex_wait(w, v);
         }
