@@ -41,8 +41,8 @@ pub struct Ctx {
     pub(crate) depth: u32,
     /// Runs in the caller's own process (`Command::exec`'s hook), not in a clone.
     pub(crate) in_place: bool,
-    /// For a task made by `Ctx::spawn`: where it tells its parent that it reached an exec or
-    /// its own exit (null otherwise).
+    /// Where this task says that it reached an exec or its own exit: its `Ctx::spawn` parent's
+    /// local, or for the child, its stack header (null in `Command::exec`'s hook).
     nested_state: *const AtomicU32,
     /// This task has announced a credential change (see `crate::engine::dumpable`).
     cred_announced: Cell<bool>,
@@ -108,11 +108,11 @@ impl Ctx {
         }
     }
 
-    /// Tells a `Ctx::spawn` parent what this task is about to do (`NESTED_*`).
+    /// Tells the parent what this task is about to do (`NESTED_*`).
     #[inline(always)]
     fn tell_parent(&self, what: u32) {
-        // SAFETY: non-null only for a task of `Ctx::spawn`, whose parent's local it points to;
-        // that parent is suspended (CLONE_VFORK) until we exec or exit.
+        // SAFETY: null, or our stack's header (which outlives us), or for a task of `Ctx::spawn`
+        // its parent's local, suspended (CLONE_VFORK) until we exec or exit.
         if let Some(state) = unsafe { self.nested_state.as_ref() } {
             state.store(what, Ordering::Release);
         }

@@ -199,7 +199,7 @@ impl Spawned {
 impl Drop for Spawned {
     fn drop(&mut self) {
         let Some(stack) = self.stack.take() else { return };
-        let grave = Grave { stack: Some(stack), pidfd: self.pidfd.take(), tries: 64 };
+        let grave = Grave { stack: Some(stack), pidfd: self.pidfd.take(), tries: 0 };
         let mut graveyard = GRAVEYARD.lock().unwrap_or_else(|e| e.into_inner());
         graveyard.push(grave);
         graveyard.retain_mut(Grave::still_busy);
@@ -219,15 +219,23 @@ struct Grave {
 impl Grave {
     /// Frees what can be freed; `true` while something is left.
     ///
-    /// Once the stack is free the child has exec'd or is exiting: an exiting child is reaped
-    /// (a zombie within moments, so by one of the next few sweeps); one still running after them
-    /// has exec'd, and is let go unreaped, as dropping a std `Child` does.
+    /// Once the stack is free, the child has exec'd, or exited, or been killed. One that left
+    /// through its own exit (it said so in the header) is a zombie within moments: it is reaped
+    /// by one of the next sweeps. Otherwise one attempt reaps a child that was killed; one that
+    /// has exec'd is let go unreaped, as dropping a std `Child` does. Each grave costs at most a
+    /// few `waitid`s.
     fn still_busy(&mut self) -> bool {
         if let Some(stack) = &self.stack {
-            if stack.header().busy_word().is_some() {
+            let h = stack.header();
+            if h.busy_word().is_some() {
                 return true;
             }
-            crate::engine::dumpable::settle(stack.header().cred_marks.swap(0, Ordering::Relaxed));
+            crate::engine::dumpable::settle(h.cred_marks.swap(0, Ordering::Relaxed));
+            self.tries = if h.exit_state.load(Ordering::Acquire) == crate::engine::NESTED_EXITING {
+                64
+            } else {
+                1
+            };
             self.stack = None;
         }
         if let Some(pidfd) = &self.pidfd {

@@ -65,6 +65,10 @@ pub(crate) struct Header {
     /// How many times a task on this stack announced a credential change (see
     /// `crate::engine::dumpable`); the parent settles it at release.
     pub(crate) cred_marks: AtomicU32,
+    /// What the child last said it was doing (`NESTED_RUNNING`, `NESTED_AT_EXEC`,
+    /// `NESTED_EXITING`): a dropped child that left through its own exit is reaped by the
+    /// graveyard's sweeps.
+    pub(crate) exit_state: AtomicU32,
     pub(crate) step_ptr: AtomicUsize,
     pub(crate) step_len: AtomicUsize,
 }
@@ -203,6 +207,7 @@ impl Stack {
         let h = self.header();
         h.errno.store(0, Ordering::Relaxed);
         h.cred_marks.store(0, Ordering::Relaxed);
+        h.exit_state.store(0, Ordering::Relaxed);
         h.tid().store(u32::MAX, Ordering::Relaxed);
     }
 

@@ -154,9 +154,11 @@ unsafe extern "C" fn child_entry<F: ChildFn>(block: *const Block<F::Args>) -> ! 
     // SAFETY: the parent placed a valid block in the stack, which stays ours until we exit/exec.
     let b = unsafe { &*block };
     reset_signals(b.reset_handlers);
-    let cx = Ctx::new(b.report_fd, b.saved_mask, b.header, 0, false, core::ptr::null());
+    // SAFETY: the header lives at the top of our stack.
+    let state = unsafe { &(*b.header).exit_state } as *const AtomicU32;
+    let cx = Ctx::new(b.report_fd, b.saved_mask, b.header, 0, false, state);
     match F::call(&cx, b.args).into_exit() {
-        Ok(code) => sys::exit_group(code),
+        Ok(code) => cx.exit(code),
         Err(failure) => {
             // SAFETY: the header lives at the top of our stack; its report fields are atomics the
             // parent reads only after the kernel cleared `tid` at our exit.
@@ -164,7 +166,7 @@ unsafe extern "C" fn child_entry<F: ChildFn>(block: *const Block<F::Args>) -> ! 
             h.step_ptr.store(failure.step().as_ptr() as usize, Ordering::Relaxed);
             h.step_len.store(failure.step().len(), Ordering::Relaxed);
             h.errno.store(failure.errno().raw_os_error(), Ordering::Release);
-            sys::exit_group(127)
+            cx.exit(127)
         }
     }
 }
