@@ -343,6 +343,10 @@ impl Ctx {
 
     /// `setresuid(ruid, euid, suid)`—Sets the user ids (`u32::MAX` leaves one unchanged).
     ///
+    /// A credential change makes the kernel mark the memory this child shares with its parent
+    /// non-dumpable; the parent's flag is set back once no child that changed credentials runs in
+    /// its memory any more (after the release), never earlier.
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setresuid.2.html)
     #[inline]
@@ -356,6 +360,10 @@ impl Ctx {
 
     /// `setresgid(rgid, egid, sgid)`—Sets the group ids (`u32::MAX` leaves one unchanged).
     ///
+    /// A credential change makes the kernel mark the memory this child shares with its parent
+    /// non-dumpable; the parent's flag is set back once no child that changed credentials runs in
+    /// its memory any more (after the release), never earlier.
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setresgid.2.html)
     #[inline]
@@ -368,6 +376,10 @@ impl Ctx {
     }
 
     /// `setgroups(groups)`—Sets the supplementary groups.
+    ///
+    /// A credential change makes the kernel mark the memory this child shares with its parent
+    /// non-dumpable; the parent's flag is set back once no child that changed credentials runs in
+    /// its memory any more (after the release), never earlier.
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setgroups.2.html)
@@ -383,6 +395,10 @@ impl Ctx {
 
     /// `setuid(uid)`—Sets the user id. Prefer `setresuid`, which leaves no id behind.
     ///
+    /// A credential change makes the kernel mark the memory this child shares with its parent
+    /// non-dumpable; the parent's flag is set back once no child that changed credentials runs in
+    /// its memory any more (after the release), never earlier.
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setuid.2.html)
     #[inline]
@@ -393,6 +409,10 @@ impl Ctx {
     }
 
     /// `setgid(gid)`—Sets the group id.
+    ///
+    /// A credential change makes the kernel mark the memory this child shares with its parent
+    /// non-dumpable; the parent's flag is set back once no child that changed credentials runs in
+    /// its memory any more (after the release), never earlier.
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setgid.2.html)
