@@ -111,7 +111,9 @@ fn is_root() -> bool {
 /// parent's flag must be back once that child has exec'd or exited, and must stay 0 while any
 /// child with changed credentials still runs in our memory — also while other such children come
 /// and go on other threads (forced: one child holds its changed ids before exec, blocked on a
-/// gate, while four threads spawn and release 25 id-dropping `Command`s each).
+/// gate, while four threads spawn and release 25 id-dropping `Command`s each; then 50 children
+/// that each hold dropped ids, checked while held, while another thread releases id-dropping
+/// `Command`s in a loop, so that restores run while the next child announces).
 #[test]
 fn dropping_privileges_in_a_child_leaves_the_parent_dumpable() {
     if !inner() {
@@ -133,8 +135,8 @@ fn dropping_privileges_in_a_child_leaves_the_parent_dumpable() {
     let held =
         aspawn::spawn!(Stack::new().unwrap(), drop_ids_then_wait, (&ready_w, &gate_r, &gate_w))
             .unwrap();
-    let mut b = [0u8; 1];
-    ready_r.read_exact(&mut b).unwrap();
+    let mut buf = [0u8; 1];
+    ready_r.read_exact(&mut buf).unwrap();
     assert_eq!(dumpable(), 0, "dumpable while a child with dropped ids runs in our memory");
     let threads: Vec<_> = (0..4)
         .map(|_| {
@@ -158,6 +160,38 @@ fn dropping_privileges_in_a_child_leaves_the_parent_dumpable() {
     };
     assert_eq!(child.wait().unwrap().code(), Some(0));
     assert_eq!(dumpable(), 1, "not restored after the last id-dropping child was released");
+
+    // Announcements racing restores: thread A's children drop their ids and hold them, each
+    // checked while held; thread B's releases of id-dropping children bring the count to zero
+    // between A's children, so restores keep starting while A's next child announces.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let b = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                assert!(Command::new("true").uid(65534).gid(65534).status().unwrap().success());
+            }
+        })
+    };
+    for i in 0..50 {
+        let (gate_r, mut gate_w) = std::io::pipe().unwrap();
+        let (mut ready_r, ready_w) = std::io::pipe().unwrap();
+        let held =
+            aspawn::spawn!(Stack::new().unwrap(), drop_ids_then_wait, (&ready_w, &gate_r, &gate_w))
+                .unwrap();
+        ready_r.read_exact(&mut buf).unwrap();
+        assert_eq!(dumpable(), 0, "round {i}: dumpable under a child holding dropped ids");
+        gate_w.write_all(b"x").unwrap();
+        let (mut child, _) = match held.wait_released_timeout(Duration::from_secs(60)) {
+            Ok(r) => r.unwrap(),
+            Err(_) => panic!("the held child did not exit"),
+        };
+        assert_eq!(child.wait().unwrap().code(), Some(0));
+    }
+    stop.store(true, Ordering::Relaxed);
+    b.join().unwrap();
+    // Everything released: restored.
+    assert_eq!(dumpable(), 1, "not restored after the race");
 
     // A program that made itself non-dumpable stays so.
     // SAFETY: prctl(PR_SET_DUMPABLE, 0) takes no pointer.
