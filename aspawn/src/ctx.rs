@@ -17,12 +17,15 @@ use core::cell::Cell;
 use core::convert::Infallible;
 use core::ffi::c_char;
 use core::marker::PhantomData;
+use core::sync::atomic::{AtomicU32, Ordering};
 
 use linux_raw_sys::general as k;
 
 use crate::arg::{Argv, CStrRef, Envp, Fd};
 use crate::engine::sys::{self, call};
+use crate::engine::{NESTED_AT_EXEC, NESTED_EXITING, NESTED_RUNNING};
 use crate::error::{Errno, Failure};
+use crate::stack::Header;
 
 /// The child's context: made only by the engine's trampoline, in the child, and passed to the
 /// `#[aspawn::child]` function. Every system call the child may make is a method here.
@@ -30,12 +33,23 @@ use crate::error::{Errno, Failure};
 /// `Ctx` is neither `Send` nor `Sync` and has no public constructor, so no code in the parent can
 /// call [`Ctx::execve`] and replace itself (SOUNDNESS item 11).
 pub struct Ctx {
-    report_fd: i32,
-    saved_mask: u64,
+    pub(crate) report_fd: i32,
+    pub(crate) saved_mask: u64,
     epolls: OwnEpolls,
     /// Whether the child set its signal mask itself (`sigprocmask`, `restore_sigmask`): then the
     /// exec helpers leave it alone; otherwise they restore `saved_mask` as their last step.
     mask_set: Cell<bool>,
+    /// The header of the stack this task runs on.
+    pub(crate) header: *const Header,
+    /// 0 for the child `spawn!` made, `d` for a task `Ctx::spawn` made at nesting level `d`.
+    pub(crate) depth: u32,
+    /// Runs in the caller's own process (`Command::exec`'s hook), not in a clone.
+    pub(crate) in_place: bool,
+    /// Where this task says that it reached an exec or its own exit: its `Ctx::spawn` parent's
+    /// local, or for the child, its stack header (null in `Command::exec`'s hook).
+    nested_state: *const AtomicU32,
+    /// This task has announced a credential change (see `crate::engine::dumpable`).
+    cred_announced: Cell<bool>,
     _not_send: PhantomData<*mut ()>,
 }
 
@@ -125,12 +139,24 @@ const AT_FDCWD: usize = k::AT_FDCWD as isize as usize;
 const PATH_MAX: usize = k::PATH_MAX as usize;
 
 impl Ctx {
-    pub(crate) fn new(report_fd: i32, saved_mask: u64) -> Ctx {
+    pub(crate) fn new(
+        report_fd: i32,
+        saved_mask: u64,
+        header: *const Header,
+        depth: u32,
+        in_place: bool,
+        nested_state: *const AtomicU32,
+    ) -> Ctx {
         Ctx {
             report_fd,
             saved_mask,
             epolls: OwnEpolls::new(),
             mask_set: Cell::new(false),
+            header,
+            depth,
+            in_place,
+            nested_state,
+            cred_announced: Cell::new(false),
             _not_send: PhantomData,
         }
     }
@@ -143,6 +169,26 @@ impl Ctx {
         if !self.mask_set.get() {
             // Cannot fail: a valid `how` and a live sigset.
             let _ = self.restore_sigmask();
+        }
+    }
+
+    /// Before a credential syscall: the kernel will mark the shared mm non-dumpable, which the
+    /// parent undoes once this task is gone from its memory (`crate::engine::dumpable`).
+    #[inline(always)]
+    fn before_cred_change(&self) {
+        if !self.in_place && !self.cred_announced.replace(true) {
+            // SAFETY: the header of the stack we run on outlives us.
+            crate::engine::dumpable::announce(unsafe { &*self.header });
+        }
+    }
+
+    /// Tells the parent what this task is about to do (`NESTED_*`).
+    #[inline(always)]
+    fn tell_parent(&self, what: u32) {
+        // SAFETY: null, or our stack's header (which outlives us), or for a task of `Ctx::spawn`
+        // its parent's local, suspended (CLONE_VFORK) until we exec or exit.
+        if let Some(state) = unsafe { self.nested_state.as_ref() } {
+            state.store(what, Ordering::Release);
         }
     }
 
@@ -379,10 +425,15 @@ impl Ctx {
 
     /// `setresuid(ruid, euid, suid)`—Sets the user ids (`u32::MAX` leaves one unchanged).
     ///
+    /// A credential change makes the kernel mark the memory this child shares with its parent
+    /// non-dumpable; the parent's flag is set back once no child that changed credentials runs in
+    /// its memory any more (after the release), never earlier.
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setresuid.2.html)
     #[inline]
     pub fn setresuid(&self, ruid: u32, euid: u32, suid: u32) -> Result<(), Errno> {
+        self.before_cred_change();
         // SAFETY: no pointers.
         unit(unsafe {
             call(k::__NR_setresuid, [ruid as usize, euid as usize, suid as usize, 0, 0, 0])
@@ -391,10 +442,15 @@ impl Ctx {
 
     /// `setresgid(rgid, egid, sgid)`—Sets the group ids (`u32::MAX` leaves one unchanged).
     ///
+    /// A credential change makes the kernel mark the memory this child shares with its parent
+    /// non-dumpable; the parent's flag is set back once no child that changed credentials runs in
+    /// its memory any more (after the release), never earlier.
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setresgid.2.html)
     #[inline]
     pub fn setresgid(&self, rgid: u32, egid: u32, sgid: u32) -> Result<(), Errno> {
+        self.before_cred_change();
         // SAFETY: no pointers.
         unit(unsafe {
             call(k::__NR_setresgid, [rgid as usize, egid as usize, sgid as usize, 0, 0, 0])
@@ -403,11 +459,16 @@ impl Ctx {
 
     /// `setgroups(groups)`—Sets the supplementary groups.
     ///
+    /// A credential change makes the kernel mark the memory this child shares with its parent
+    /// non-dumpable; the parent's flag is set back once no child that changed credentials runs in
+    /// its memory any more (after the release), never earlier.
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setgroups.2.html)
     #[inline]
     pub fn setgroups(&self, groups: impl crate::arg::GroupList) -> Result<(), Errno> {
         let groups = groups.ids();
+        self.before_cred_change();
         // SAFETY: `groups` is a live slice of gid_t (u32).
         unit(unsafe {
             call(k::__NR_setgroups, [groups.len(), groups.as_ptr() as usize, 0, 0, 0, 0])
@@ -416,20 +477,30 @@ impl Ctx {
 
     /// `setuid(uid)`—Sets the user id. Prefer `setresuid`, which leaves no id behind.
     ///
+    /// A credential change makes the kernel mark the memory this child shares with its parent
+    /// non-dumpable; the parent's flag is set back once no child that changed credentials runs in
+    /// its memory any more (after the release), never earlier.
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setuid.2.html)
     #[inline]
     pub fn setuid(&self, uid: u32) -> Result<(), Errno> {
+        self.before_cred_change();
         // SAFETY: no pointers.
         unit(unsafe { call(k::__NR_setuid, [uid as usize, 0, 0, 0, 0, 0]) })
     }
 
     /// `setgid(gid)`—Sets the group id.
     ///
+    /// A credential change makes the kernel mark the memory this child shares with its parent
+    /// non-dumpable; the parent's flag is set back once no child that changed credentials runs in
+    /// its memory any more (after the release), never earlier.
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setgid.2.html)
     #[inline]
     pub fn setgid(&self, gid: u32) -> Result<(), Errno> {
+        self.before_cred_change();
         // SAFETY: no pointers.
         unit(unsafe { call(k::__NR_setgid, [gid as usize, 0, 0, 0, 0, 0]) })
     }
@@ -793,6 +864,7 @@ impl Ctx {
     #[inline]
     pub fn execve(&self, path: CStrRef, argv: Argv, envp: Envp) -> Result<Infallible, Errno> {
         self.mask_for_exec();
+        self.tell_parent(NESTED_AT_EXEC);
         // SAFETY: placed, NULL-terminated arrays of placed C strings.
         let r = unsafe {
             call(
@@ -800,6 +872,7 @@ impl Ctx {
                 [path.as_ptr() as usize, argv.as_ptr() as usize, envp.as_ptr() as usize, 0, 0, 0],
             )
         };
+        self.tell_parent(NESTED_RUNNING);
         Err(r.err().unwrap_or(Errno::IO))
     }
 
@@ -819,6 +892,7 @@ impl Ctx {
         flags: u32,
     ) -> Result<Infallible, Errno> {
         self.mask_for_exec();
+        self.tell_parent(NESTED_AT_EXEC);
         // SAFETY: as in `execve`.
         let r = unsafe {
             call(
@@ -833,6 +907,7 @@ impl Ctx {
                 ],
             )
         };
+        self.tell_parent(NESTED_RUNNING);
         Err(r.err().unwrap_or(Errno::IO))
     }
 
@@ -901,11 +976,25 @@ impl Ctx {
     ///
     /// The grandchild runs on the free part of this child's own stack with
     /// `clone(CLONE_VM | CLONE_VFORK)`: this child — never the thread that called `spawn!` — is
-    /// suspended until the grandchild execs or exits. Returns the grandchild's pid (a child of
-    /// this process, inherited by the program it execs), or the grandchild's [`Failure`]
-    /// (it is reaped then), or a failure of step `"clone"`. The grandchild inherits this child's
-    /// state: signal handlers already reset, every signal blocked (its `restore_sigmask` restores
-    /// the original caller's mask), the same fds.
+    /// suspended until the grandchild execs or exits. The grandchild inherits this child's
+    /// state: signal handlers reset, every signal blocked (its `restore_sigmask` restores the
+    /// original caller's mask), the same fds.
+    ///
+    /// What it guarantees:
+    /// - **Returns** the grandchild's pid (a child of this process, inherited by the program it
+    ///   execs) once the grandchild has exec'd, or has left through its own `exit` (a function
+    ///   returning an `i32`); its [`Failure`] if it reported one (it is reaped then); a failure
+    ///   of step `"killed before exec"` with `EINTR` if a signal ended it before it reached an
+    ///   exec (reaped too; a signal that lands inside a successful `execve` counts as after it);
+    ///   a failure of step `"clone"` if it could not be made (`EAGAIN` past 15 nested levels).
+    /// - **Never returns while a task it made can still run on the stack**: if the grandchild
+    ///   was killed while its own `Ctx::spawn` child ran, this waits for that one too.
+    /// - **The stack outlives every task on it**: the release seen by the parent
+    ///   ([`Spawned::wait_released`](crate::Spawned::wait_released) and the other ways) waits for
+    ///   the child and for every grandchild, at every level, to have exec'd or exited — also when
+    ///   the child is killed ([`Spawned::kill`](crate::Spawned::kill), the OOM killer, a
+    ///   `pdeathsig`) while its grandchild still runs. A killed child does not kill its
+    ///   grandchildren, so a grandchild blocked forever pins the stack.
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/clone.2.html)
@@ -913,7 +1002,7 @@ impl Ctx {
     #[doc(alias = "clone")]
     #[inline]
     pub fn spawn<F: crate::private::ChildFn>(&self, args: F::Args) -> Result<i32, Failure> {
-        crate::engine::spawn_nested::<F>(self.report_fd, self.saved_mask, args)
+        crate::engine::spawn_nested::<F>(self, args)
     }
 
     /// `exit_group(code)`—Ends the child with `code`, without running any destructor or handler.
@@ -923,6 +1012,7 @@ impl Ctx {
     #[doc(alias = "exit_group")]
     #[inline]
     pub fn exit(&self, code: i32) -> ! {
+        self.tell_parent(NESTED_EXITING);
         sys::exit_group(code)
     }
 }

@@ -77,6 +77,8 @@ impl StackPool {
 
     /// An idle stack, or a new one; it returns to this pool when dropped.
     pub fn get(&self) -> io::Result<Stack> {
+        // Stacks of dropped, unreleased `Spawned`s whose children are done go home first.
+        crate::spawned::sweep_graveyard();
         let reused = self.inner.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut stack = match reused {
             Some(s) => s,

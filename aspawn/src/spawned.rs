@@ -10,7 +10,7 @@
 #![allow(unsafe_code)]
 
 use core::fmt;
-use core::sync::atomic::Ordering;
+use core::sync::atomic::{AtomicUsize, Ordering};
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::process::ExitStatusExt;
@@ -73,9 +73,11 @@ impl Spawned {
         self.pid
     }
 
-    /// The child's pidfd (`CLONE_PIDFD`): pollable, immune to pid reuse.
-    pub fn pidfd(&self) -> BorrowedFd<'_> {
-        self.pidfd.as_ref().expect("pidfd is present until released").as_fd()
+    /// The child's pidfd (`CLONE_PIDFD`): pollable, immune to pid reuse. `None` once
+    /// [`Spawned::try_released`] has returned `Some`: the pidfd then belongs to the [`Child`] (or
+    /// [`ChildFailed`]) it gave.
+    pub fn pidfd(&self) -> Option<BorrowedFd<'_>> {
+        self.pidfd.as_ref().map(|fd| fd.as_fd())
     }
 
     /// Which clone the engine used for this child.
@@ -93,12 +95,13 @@ impl Spawned {
 
     fn is_released(&self) -> bool {
         match &self.stack {
-            Some(s) => s.header().tid.load(Ordering::Acquire) == 0,
+            Some(s) => s.header().busy_word().is_none(),
             None => true,
         }
     }
 
-    /// `Some` once the child has exec'd or exited (at most once: the handle is spent after).
+    /// `Some` once the child has exec'd or exited, and so has every task it made with
+    /// `Ctx::spawn` that could still run on the stack (at most once: the handle is spent after).
     pub fn try_released(&mut self) -> Option<Released> {
         self.report_w = None;
         if self.stack.is_none() || !self.is_released() {
@@ -124,20 +127,28 @@ impl Spawned {
         if self.wait_word(Some(timeout)) { Ok(self.take_released()) } else { Err(self) }
     }
 
-    /// Sends `SIGKILL` to the child through its pidfd (it then releases its stack as it exits).
+    /// Sends `SIGKILL` to the child through its pidfd. The stack comes back once the child has
+    /// exited and every grandchild it made with `Ctx::spawn` has exec'd or exited (a grandchild
+    /// is not killed with it). Once [`Spawned::try_released`] has returned `Some`, fails with
+    /// `ESRCH`: use the [`Child`] it gave.
     pub fn kill(&self) -> io::Result<()> {
-        rustix::process::pidfd_send_signal(self.pidfd(), Signal::KILL).map_err(Into::into)
+        let Some(pidfd) = self.pidfd() else {
+            return Err(io::Error::from_raw_os_error(Errno::SRCH.raw_os_error()));
+        };
+        rustix::process::pidfd_send_signal(pidfd, Signal::KILL).map_err(Into::into)
     }
 
-    /// Futex-waits on the header word (a shared futex: the kernel's wake at exec/exit is shared).
+    /// Futex-waits on the header words (a shared futex: the kernel's wake at exec/exit is
+    /// shared), in level order, until every one is clear. A timeout too large for an `Instant`
+    /// waits without limit, as std's `recv_timeout` does.
     fn wait_word(&self, timeout: Option<Duration>) -> bool {
         let Some(stack) = &self.stack else { return true };
-        let word = &stack.header().tid;
-        let deadline = timeout.map(|t| Instant::now() + t);
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         loop {
+            let Some(word) = stack.header().busy_word() else { return true };
             let v = word.load(Ordering::Acquire);
             if v == 0 {
-                return true;
+                continue;
             }
             let left = match deadline {
                 None => None,
@@ -164,6 +175,8 @@ impl Spawned {
         let stack = self.stack.take().expect("released only once");
         let child = Child::new(self.pid, self.pidfd.take().expect("pidfd present"));
         let h = stack.header();
+        // Every task that ran on the stack is gone from our memory.
+        crate::engine::dumpable::settle(h.cred_marks.swap(0, Ordering::Relaxed));
         let raw = h.errno.load(Ordering::Acquire);
         if raw == 0 {
             return Ok((child, stack));
@@ -186,17 +199,87 @@ impl Spawned {
 impl Drop for Spawned {
     fn drop(&mut self) {
         let Some(stack) = self.stack.take() else { return };
+        let grave = Grave { stack: Some(stack), pidfd: self.pidfd.take(), tries: 0 };
         let mut graveyard = GRAVEYARD.lock().unwrap_or_else(|e| e.into_inner());
-        graveyard.retain(|s| s.header().tid.load(Ordering::Acquire) != 0);
-        if stack.header().tid.load(Ordering::Acquire) != 0 {
-            // The child may still run on it: unmap later, never now (SOUNDNESS item 8).
-            graveyard.push(stack);
-        }
+        graveyard.push(grave);
+        graveyard.retain_mut(Grave::still_busy);
+        GRAVES.store(graveyard.len(), Ordering::Release);
     }
 }
 
-/// Stacks of dropped, unreleased `Spawned`s, freed once their children have exec'd or exited.
-static GRAVEYARD: Mutex<Vec<Stack>> = Mutex::new(Vec::new());
+/// A dropped, unreleased `Spawned`: its stack, unmapped (or pooled) once no task runs on it
+/// (never before, SOUNDNESS item 8), and its child, reaped once it has exited.
+struct Grave {
+    stack: Option<Stack>,
+    pidfd: Option<OwnedFd>,
+    /// Sweeps left to reap the child once its stack is free.
+    tries: u8,
+}
+
+impl Grave {
+    /// Frees what can be freed; `true` while something is left.
+    ///
+    /// Once the stack is free, the child has exec'd, or exited, or been killed. One that left
+    /// through its own exit (it said so in the header) is a zombie within moments: it is reaped
+    /// by one of the next sweeps. Otherwise one attempt reaps a child that was killed; one that
+    /// has exec'd is let go unreaped, as dropping a std `Child` does. Each grave costs at most a
+    /// few `waitid`s.
+    fn still_busy(&mut self) -> bool {
+        if let Some(stack) = &self.stack {
+            let h = stack.header();
+            if h.busy_word().is_some() {
+                return true;
+            }
+            crate::engine::dumpable::settle(h.cred_marks.swap(0, Ordering::Relaxed));
+            self.tries = if h.exit_state.load(Ordering::Acquire) == crate::engine::NESTED_EXITING {
+                64
+            } else {
+                1
+            };
+            self.stack = None;
+        }
+        if let Some(pidfd) = &self.pidfd {
+            match rustix::process::waitid(
+                WaitId::PidFd(pidfd.as_fd()),
+                WaitIdOptions::EXITED | WaitIdOptions::NOHANG,
+            ) {
+                // Not exited yet.
+                Ok(Some(st)) if st.raw_signo() == 0 => {}
+                Ok(None) | Err(Errno::INTR) => {}
+                // Reaped, or not ours to reap any more (ECHILD: someone else's waitpid).
+                _ => self.tries = 0,
+            }
+            self.tries = self.tries.saturating_sub(1);
+            if self.tries == 0 {
+                self.pidfd = None;
+            }
+        }
+        self.pidfd.is_some()
+    }
+}
+
+/// Dropped, unreleased `Spawned`s, swept whenever one is dropped, on every spawn and on every
+/// [`StackPool::get`](crate::StackPool::get).
+static GRAVEYARD: Mutex<Vec<Grave>> = Mutex::new(Vec::new());
+/// `GRAVEYARD.len()`, read without the lock so that a spawn with an empty graveyard pays one load.
+static GRAVES: AtomicUsize = AtomicUsize::new(0);
+
+/// Frees the stacks of dropped `Spawned`s whose tasks are gone and reaps their exited children.
+#[inline]
+pub(crate) fn sweep_graveyard() {
+    if GRAVES.load(Ordering::Acquire) == 0 {
+        return;
+    }
+    sweep_slow();
+}
+
+#[cold]
+fn sweep_slow() {
+    // `try_lock`: a sweep is never worth waiting for.
+    let Ok(mut graveyard) = GRAVEYARD.try_lock() else { return };
+    graveyard.retain_mut(Grave::still_busy);
+    GRAVES.store(graveyard.len(), Ordering::Release);
+}
 
 impl fmt::Debug for Spawned {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -29,7 +29,11 @@ use rustix::mm::{MapFlags, MprotectFlags, ProtFlags};
 use crate::error::{SpawnError, SpawnErrorKind};
 
 /// Bytes reserved at the top of the stack for [`Header`].
-pub(crate) const HEADER_SIZE: usize = 64;
+pub(crate) const HEADER_SIZE: usize = 128;
+
+/// How deep `Ctx::spawn` may nest below the child: the grandchild is level 1, its own
+/// `Ctx::spawn` makes level 2, and so on. A `Ctx::spawn` at the last level fails with `EAGAIN`.
+pub(crate) const MAX_NESTED: usize = 15;
 
 /// Bytes that must stay free below the placed arguments for the child's own frames
 /// (the trampoline, the user function, `execvp`'s path buffer of `PATH_MAX` bytes).
@@ -41,16 +45,49 @@ const GUARD_SIZE: usize = 64 * 1024;
 const GUARD_SIZE: usize = 4096;
 
 /// The shared words at the top of the stack.
+///
+/// `tids[0]` is the child's `CLONE_CHILD_CLEARTID` word: the parent sets it non-zero before the
+/// clone, and the kernel stores 0 and wakes futex waiters when the child execs or exits.
+/// `tids[d]` (d ≥ 1) is the same for the task at nesting level `d` that `Ctx::spawn` made on
+/// this stack: the kernel writes its pid there (`CLONE_PARENT_SETTID`) before that task runs a
+/// single instruction, and clears it at its exec or exit (`CLONE_CHILD_CLEARTID`). At most one
+/// task per level can run on the stack at a time (the level above is suspended in `CLONE_VFORK`
+/// while it runs, and a `Ctx::spawn` returns only once every deeper word is clear), and only
+/// the task at level `d - 1` makes one at level `d`. So once `tids[0..d]` have all been seen
+/// clear, in that order, no task at level `d` can appear any more, and the stack is free when
+/// every word has been seen clear in order (see `Header::busy_word`).
 #[repr(C, align(64))]
 pub(crate) struct Header {
-    /// `CLONE_CHILD_CLEARTID` target: non-zero while the child may use the stack; the kernel
-    /// stores 0 and wakes futex waiters when the child execs or exits.
-    pub(crate) tid: AtomicU32,
+    pub(crate) tids: [AtomicU32; 1 + MAX_NESTED],
     /// The child's failure report: errno (0 = none), then the step as pointer and length of a
     /// `&'static str` of this very address space.
     pub(crate) errno: AtomicI32,
+    /// How many times a task on this stack announced a credential change (see
+    /// `crate::engine::dumpable`); the parent settles it at release.
+    pub(crate) cred_marks: AtomicU32,
+    /// What the child last said it was doing (`NESTED_RUNNING`, `NESTED_AT_EXEC`,
+    /// `NESTED_EXITING`): a dropped child that left through its own exit is reaped by the
+    /// graveyard's sweeps.
+    pub(crate) exit_state: AtomicU32,
     pub(crate) step_ptr: AtomicUsize,
     pub(crate) step_len: AtomicUsize,
+}
+
+impl Header {
+    /// The child's own word, `tids[0]`.
+    #[inline]
+    pub(crate) fn tid(&self) -> &AtomicU32 {
+        &self.tids[0]
+    }
+
+    /// The first word, in level order, that is not clear: `None` when no task can run on the
+    /// stack any more. Each load is `Acquire`, so seeing level `d` clear makes visible every
+    /// store its task made before its exec or exit, including the kernel's `CLONE_PARENT_SETTID`
+    /// store of level `d + 1` (made during that task's clone, before its exit).
+    #[inline]
+    pub(crate) fn busy_word(&self) -> Option<&AtomicU32> {
+        self.tids.iter().find(|w| w.load(Ordering::Acquire) != 0)
+    }
 }
 
 const _: () = assert!(core::mem::size_of::<Header>() <= HEADER_SIZE);
@@ -169,7 +206,9 @@ impl Stack {
     pub(crate) fn arm(&self) {
         let h = self.header();
         h.errno.store(0, Ordering::Relaxed);
-        h.tid.store(u32::MAX, Ordering::Relaxed);
+        h.cred_marks.store(0, Ordering::Relaxed);
+        h.exit_state.store(0, Ordering::Relaxed);
+        h.tid().store(u32::MAX, Ordering::Relaxed);
     }
 
     /// Unmaps without consulting the pool.

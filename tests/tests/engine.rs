@@ -402,9 +402,11 @@ fn report_fd_cannot_be_closed_by_the_child() {
 fn pidfd_and_pid_agree() {
     let spawned = aspawn::spawn!(Stack::new().unwrap(), exit_with, (7)).unwrap();
     let pid = spawned.pid();
-    let fdinfo =
-        std::fs::read_to_string(format!("/proc/self/fdinfo/{}", spawned.pidfd().as_raw_fd()))
-            .unwrap();
+    let fdinfo = std::fs::read_to_string(format!(
+        "/proc/self/fdinfo/{}",
+        spawned.pidfd().unwrap().as_raw_fd()
+    ))
+    .unwrap();
     assert!(fdinfo.lines().any(|l| l == format!("Pid:\t{pid}")), "{fdinfo}");
     let (mut child, _) = spawned.wait_released().unwrap();
     assert_eq!(child.pid(), pid);

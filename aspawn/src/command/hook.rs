@@ -61,7 +61,9 @@ pub fn run_here<F: ChildFn>(
     let mut pipe = KernelSigaction { handler: sys::SIG_IGN, flags: 0, restorer: 0, mask: 0 };
     let pipe_saved = sys::sigaction(SIGPIPE, None, Some(&mut pipe)).is_ok();
     let _ = sys::set_disposition(SIGPIPE, sys::SIG_DFL);
-    let cx = crate::ctx::Ctx::new(-1, mask);
+    // `in_place`: a `cx.spawn` of the hook blocks signals across its clone and has its grandchild
+    // reset the handlers, which here are the caller's real ones.
+    let cx = crate::ctx::Ctx::new(-1, mask, stack.header(), 0, true, core::ptr::null());
     let err = match F::call(&cx, args).into_exit() {
         Err(failure) => io::Error::from_raw_os_error(failure.errno().raw_os_error()),
         Ok(_) => io::Error::other("the command's child function returned without exec"),

@@ -34,8 +34,9 @@ impl PendingChild {
         self.spawned.pid() as u32
     }
 
-    /// The child's pidfd.
-    pub fn pidfd(&self) -> BorrowedFd<'_> {
+    /// The child's pidfd; `None` once [`PendingChild::try_released`] has returned `Some` (the
+    /// [`Child`] it gave has it then).
+    pub fn pidfd(&self) -> Option<BorrowedFd<'_>> {
         self.spawned.pidfd()
     }
 
@@ -58,7 +59,8 @@ impl PendingChild {
         finish(pipes, spawned.wait_released())
     }
 
-    /// Sends `SIGKILL` to the child (through its pidfd).
+    /// Sends `SIGKILL` to the child (through its pidfd); fails with `ESRCH` once
+    /// [`PendingChild::try_released`] has returned `Some` (kill the [`Child`] instead).
     pub fn kill(&self) -> io::Result<()> {
         self.spawned.kill()
     }

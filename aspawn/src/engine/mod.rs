@@ -30,9 +30,10 @@
 #[cfg_attr(target_arch = "x86_64", path = "arch/x86_64.rs")]
 #[cfg_attr(target_arch = "aarch64", path = "arch/aarch64.rs")]
 mod arch;
+pub(crate) mod dumpable;
 pub(crate) mod sys;
 
-use core::sync::atomic::{AtomicU8, Ordering};
+use core::sync::atomic::{AtomicU8, AtomicU32, Ordering};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 use linux_raw_sys::general as k;
@@ -153,9 +154,11 @@ unsafe extern "C" fn child_entry<F: ChildFn>(block: *const Block<F::Args>) -> ! 
     // SAFETY: the parent placed a valid block in the stack, which stays ours until we exit/exec.
     let b = unsafe { &*block };
     reset_signals(b.reset_handlers);
-    let cx = Ctx::new(b.report_fd, b.saved_mask);
+    // SAFETY: the header lives at the top of our stack.
+    let state = unsafe { &(*b.header).exit_state } as *const AtomicU32;
+    let cx = Ctx::new(b.report_fd, b.saved_mask, b.header, 0, false, state);
     match F::call(&cx, b.args).into_exit() {
-        Ok(code) => sys::exit_group(code),
+        Ok(code) => cx.exit(code),
         Err(failure) => {
             // SAFETY: the header lives at the top of our stack; its report fields are atomics the
             // parent reads only after the kernel cleared `tid` at our exit.
@@ -163,10 +166,17 @@ unsafe extern "C" fn child_entry<F: ChildFn>(block: *const Block<F::Args>) -> ! 
             h.step_ptr.store(failure.step().as_ptr() as usize, Ordering::Relaxed);
             h.step_len.store(failure.step().len(), Ordering::Relaxed);
             h.errno.store(failure.errno().raw_os_error(), Ordering::Release);
-            sys::exit_group(127)
+            cx.exit(127)
         }
     }
 }
+
+/// What became of a grandchild, as far as it could tell its parent before the `CLONE_VFORK`
+/// wait ended: still running (so, if the wait ended, killed), inside an exec helper's `execve`,
+/// or leaving through its own `exit`.
+pub(crate) const NESTED_RUNNING: u32 = 0;
+pub(crate) const NESTED_AT_EXEC: u32 = 1;
+pub(crate) const NESTED_EXITING: u32 = 2;
 
 /// What a grandchild reads (a local of the suspended child, SOUNDNESS item 5: the child cannot run
 /// while `CLONE_VFORK` holds it, so the local stays valid and unaliased).
@@ -174,6 +184,14 @@ struct NestedBlock<A> {
     args: A,
     report_fd: i32,
     saved_mask: u64,
+    header: *const Header,
+    /// The grandchild's nesting level (1 for a child's `Ctx::spawn`).
+    depth: u32,
+    /// Whether the grandchild must reset the signal handlers itself: its parent runs in the
+    /// caller's process (`Command::exec`'s hook), whose handlers are the real ones.
+    reset_handlers: bool,
+    /// `NESTED_RUNNING`, `NESTED_AT_EXEC` or `NESTED_EXITING`, stored by the grandchild.
+    state: *const AtomicU32,
     /// Where the grandchild writes its failure: errno, then the step.
     failure: *mut Option<crate::error::Failure>,
 }
@@ -189,13 +207,16 @@ unsafe extern "C" fn nested_entry<F: ChildFn>(block: *const NestedBlock<F::Args>
     let _proof = nopanic::Proof;
     // SAFETY: the block is a local of the child, suspended until we exec or exit.
     let b = unsafe { &*block };
-    let cx = Ctx::new(b.report_fd, b.saved_mask);
+    if b.reset_handlers {
+        reset_signals(true);
+    }
+    let cx = Ctx::new(b.report_fd, b.saved_mask, b.header, b.depth, false, b.state);
     match F::call(&cx, b.args).into_exit() {
-        Ok(code) => sys::exit_group(code),
+        Ok(code) => cx.exit(code),
         Err(failure) => {
             // SAFETY: as above; the child reads it only after we exit.
             unsafe { b.failure.write(Some(failure)) };
-            sys::exit_group(127)
+            cx.exit(127)
         }
     }
 }
@@ -203,40 +224,101 @@ unsafe extern "C" fn nested_entry<F: ChildFn>(block: *const NestedBlock<F::Args>
 /// `cx.spawn(f, args)`: runs `f(args)` in a grandchild on the free part of the child's own stack,
 /// with `CLONE_VM | CLONE_VFORK`: the child (never the caller of `spawn!`) waits until the
 /// grandchild has exec'd or exited. Returns its pid, or its failure (then it is reaped).
+///
+/// The grandchild's level word in the stack header (`Header::tids`) is written by the kernel
+/// before the grandchild runs and cleared at its exec or exit, so the parent's release also waits
+/// for it when this child is killed during the `CLONE_VFORK` wait. Before returning, this waits
+/// until every deeper level is clear too: a grandchild killed while its own `Ctx::spawn` child
+/// runs ends our wait early, and neither may we reuse the stack below us, nor our caller exec
+/// or exit while such a task runs on the stack.
 #[inline(never)]
 pub(crate) fn spawn_nested<F: ChildFn>(
-    report_fd: i32,
-    saved_mask: u64,
+    cx: &Ctx,
     args: F::Args,
 ) -> Result<i32, crate::error::Failure> {
-    let mut failure: Option<crate::error::Failure> = None;
-    let block = NestedBlock::<F::Args> { args, report_fd, saved_mask, failure: &mut failure };
+    use crate::error::Failure;
+    let depth = cx.depth.wrapping_add(1);
+    // SAFETY: the Ctx's header is the one of the stack we run on, valid while we run.
+    let header = unsafe { &*cx.header };
+    let Some(word) = header.tids.get(depth as usize) else {
+        return Err(Failure::new(Errno::AGAIN, "clone"));
+    };
+    let mut failure: Option<Failure> = None;
+    let state = AtomicU32::new(NESTED_RUNNING);
+    let block = NestedBlock::<F::Args> {
+        args,
+        report_fd: cx.report_fd,
+        saved_mask: cx.saved_mask,
+        header: cx.header,
+        depth,
+        reset_handlers: cx.in_place,
+        state: &state,
+        failure: &mut failure,
+    };
     let entry: unsafe extern "C" fn(*const NestedBlock<F::Args>) -> ! = nested_entry::<F>;
-    let flags = (k::CLONE_VM | k::CLONE_VFORK | k::SIGCHLD) as usize;
+    let flags = (k::CLONE_VM
+        | k::CLONE_VFORK
+        | k::CLONE_PARENT_SETTID
+        | k::CLONE_CHILD_CLEARTID
+        | k::SIGCHLD) as usize;
+    // In `Command::exec`'s hook we run in the caller's own process, with its signal mask and
+    // handlers: block every signal across the clone, as the engine does for a spawn, so that no
+    // handler runs in the grandchild before it has reset them (SOUNDNESS items 4 and 26).
+    let mut old_mask = 0u64;
+    if cx.in_place && sys::sigprocmask(k::SIG_SETMASK, Some(&!0u64), Some(&mut old_mask)).is_err() {
+        return Err(Failure::new(Errno::INVAL, "rt_sigprocmask"));
+    }
     // SAFETY: the grandchild runs below our stack pointer on our own stack while we are suspended
-    // (CLONE_VFORK); `block` outlives the call; `entry` never returns.
+    // (CLONE_VFORK); `block` and `state` outlive the call and the wait below; `word` is in the
+    // header of the stack we run on, which outlives every task on it; `entry` never returns.
     let ret = unsafe {
         arch::clone_vfork_here(
             flags,
             entry as usize,
             &block as *const NestedBlock<F::Args> as usize,
+            word as *const AtomicU32 as *mut u32,
         )
     };
+    if cx.in_place {
+        let _ = sys::sigprocmask(k::SIG_SETMASK, Some(&old_mask), None);
+    }
     let pid = match sys::check(ret) {
         Ok(pid) => pid as i32,
-        Err(e) => return Err(crate::error::Failure::new(e, "clone")),
+        Err(e) => return Err(Failure::new(e, "clone")),
     };
-    // SAFETY: the grandchild is gone from our stack (exec'd or exited); read what it wrote through
-    // a volatile read, as the compiler did not see the write.
-    match unsafe { core::ptr::read_volatile(&failure) } {
-        None => Ok(pid),
-        Some(f) => {
-            // Reap it: it has exited with 127 after writing its report.
-            // SAFETY: wait4(pid, NULL, 0, NULL).
-            let _ = unsafe { sys::call(k::__NR_wait4, [pid as usize, 0, 0, 0, 0, 0]) };
-            Err(f)
+    // Our wait ended at the grandchild's exec or exit; a task it made may still run below us.
+    let mut level = depth as usize;
+    while let Some(w) = header.tids.get(level) {
+        let v = w.load(Ordering::Acquire);
+        if v == 0 {
+            level = level.wrapping_add(1);
+        } else {
+            sys::futex_wait(w, v);
         }
     }
+    // SAFETY: the grandchild is gone from our stack (exec'd or exited); read what it wrote through
+    // a volatile read, as the compiler did not see the write.
+    let reported = unsafe { core::ptr::read_volatile(&failure) };
+    let outcome = match reported {
+        Some(f) => Err(f),
+        None => match state.load(Ordering::Acquire) {
+            // Neither exec nor exit: a signal ended it before it could exec.
+            NESTED_RUNNING => Err(Failure::new(Errno::INTR, "killed before exec")),
+            _ => Ok(pid),
+        },
+    };
+    if outcome.is_err() {
+        // Reap it: it has exited (with 127 after writing its report), or is exiting.
+        loop {
+            // SAFETY: wait4(pid, NULL, __WALL, NULL).
+            let r =
+                unsafe { sys::call(k::__NR_wait4, [pid as usize, 0, k::__WALL as usize, 0, 0, 0]) };
+            if r != Err(Errno::INTR) {
+                break;
+            }
+        }
+    }
+    outcome
 }
 
 /// Resets every handler the parent installed to `SIG_DFL`, keeping `SIG_IGN`, and resets `SIGPIPE`
@@ -270,6 +352,8 @@ where
     F: ChildFn,
     P: FnOnce(&mut Placer<'_>) -> Result<F::Args, SpawnError>,
 {
+    // One load when no unreleased `Spawned` was dropped.
+    crate::spawned::sweep_graveyard();
     let header: *const Header = stack.header();
     let lo = stack.lo();
     let placed = {
@@ -351,7 +435,7 @@ where
             Ok(Spawned::new(pid as i32, pidfd, report_r, report_w, stack, mode))
         }
         Err(e) => {
-            stack.header().tid.store(0, Ordering::Relaxed);
+            stack.header().tid().store(0, Ordering::Relaxed);
             Err(SpawnError::os(e, clone_name(mode)).with_stack(stack))
         }
     }
@@ -376,7 +460,7 @@ fn clone_once(
     sp: *mut u8,
     pidfd: &mut i32,
 ) -> Result<usize, Errno> {
-    let tid = &stack.header().tid as *const _ as *mut u32;
+    let tid = stack.header().tid() as *const AtomicU32 as *mut u32;
     let ret = match mode {
         CloneMode::Clone3ClearSighand | CloneMode::Clone3 => {
             let mut flags = (k::CLONE_VM | k::CLONE_PIDFD | k::CLONE_CHILD_CLEARTID) as u64;

@@ -59,6 +59,35 @@ pub(crate) fn sigprocmask(how: u32, set: Option<&u64>, old: Option<&mut u64>) ->
     }
 }
 
+/// `futex(word, FUTEX_WAIT, val, NULL)`: sleeps while `*word == val`, until a wake (the kernel's
+/// at exec or exit of a `CLONE_CHILD_CLEARTID` task included: a *shared* futex, no
+/// `FUTEX_PRIVATE_FLAG`), a signal or a spurious return. The caller re-checks the word.
+#[inline(always)]
+pub(crate) fn futex_wait(word: &core::sync::atomic::AtomicU32, val: u32) {
+    futex_wait_ns(word, val, None);
+}
+
+/// As [`futex_wait`], for at most `ns` nanoseconds (under one second) when given.
+#[inline(always)]
+pub(crate) fn futex_wait_ns(word: &core::sync::atomic::AtomicU32, val: u32, ns: Option<u32>) {
+    let ts = [0i64, ns.unwrap_or(0) as i64];
+    let ts_ptr = if ns.is_some() { ts.as_ptr() as usize } else { 0 };
+    // SAFETY: `word` is a live u32; `ts` a live `struct timespec` (two 64-bit fields) or NULL.
+    let _ = unsafe {
+        call(
+            linux_raw_sys::general::__NR_futex,
+            [
+                word as *const _ as usize,
+                linux_raw_sys::general::FUTEX_WAIT as usize,
+                val as usize,
+                ts_ptr,
+                0,
+                0,
+            ],
+        )
+    };
+}
+
 /// The kernel's `struct sigaction` for `rt_sigaction` (x86_64 and aarch64 share the layout).
 #[repr(C)]
 pub(crate) struct KernelSigaction {

@@ -67,15 +67,20 @@ pub(crate) unsafe extern "C" fn clone_legacy(
 ///
 /// As for the x86_64 version.
 #[unsafe(naked)]
-pub(crate) unsafe extern "C" fn clone_vfork_here(flags: usize, entry: usize, arg: usize) -> isize {
+pub(crate) unsafe extern "C" fn clone_vfork_here(
+    flags: usize,
+    entry: usize,
+    arg: usize,
+    tid: *mut u32,
+) -> isize {
     naked_asm!(
         "sub x9, sp, #256",                // the grandchild's stack top, below our frame
         "and x9, x9, #0xfffffffffffffff0", // 16-byte aligned
         "stp x1, x2, [x9]",                // entry, arg
         "mov x1, x9",                      // newsp
-        "mov x2, xzr",                     // parent_tid: none
+        "mov x4, x3",                      // child_tid: the level's word (CLONE_CHILD_CLEARTID)
+        "mov x2, x3",                      // parent_tid: the same word (CLONE_PARENT_SETTID)
         "mov x3, xzr",                     // tls: unchanged
-        "mov x4, xzr",                     // child_tid: none
         "mov x8, #220",                    // __NR_clone (x0 = flags already)
         "svc #0",
         "cbz x0, 2f",

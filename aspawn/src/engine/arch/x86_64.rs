@@ -63,22 +63,30 @@ pub(crate) unsafe extern "C" fn clone_legacy(
 /// stack: the new stack pointer is 256 bytes below this call's own `rsp` (past the red zone and
 /// our return address), so the grandchild uses only stack the suspended caller is not using. The
 /// kernel keeps the caller suspended (`CLONE_VFORK`) until the grandchild execs or exits.
-/// Returns the raw result in the caller.
+/// `tid` is passed as both `parent_tid` and `child_tid`: with `CLONE_PARENT_SETTID |
+/// CLONE_CHILD_CLEARTID` the kernel writes the grandchild's pid there before it runs and clears it
+/// at its exec or exit. Returns the raw result in the caller.
 ///
 /// # Safety
 ///
 /// `flags` must contain `CLONE_VM | CLONE_VFORK`; `entry(arg)` must never return; the stack below
-/// the caller's must be free down to the guard page.
+/// the caller's must be free down to the guard page; `tid` must stay valid while the grandchild
+/// can run.
 #[unsafe(naked)]
-pub(crate) unsafe extern "C" fn clone_vfork_here(flags: usize, entry: usize, arg: usize) -> isize {
+pub(crate) unsafe extern "C" fn clone_vfork_here(
+    flags: usize,
+    entry: usize,
+    arg: usize,
+    tid: *mut u32,
+) -> isize {
     naked_asm!(
         "lea rax, [rsp - 256]", // the grandchild's stack top: below our return address
         "and rax, -16",         // 16-byte aligned
         "mov [rax], rsi",       // entry, popped first by the grandchild
         "mov [rax + 8], rdx",   // its argument
         "mov rsi, rax",         // newsp
-        "xor edx, edx",         // parent_tid: none
-        "xor r10d, r10d",       // child_tid: none
+        "mov rdx, rcx",         // parent_tid: the level's word (CLONE_PARENT_SETTID)
+        "mov r10, rcx",         // child_tid: the same word (CLONE_CHILD_CLEARTID)
         "xor r8d, r8d",         // tls: unchanged
         "mov eax, 56",          // __NR_clone (rdi = flags already)
         "syscall",
