@@ -2,6 +2,7 @@
 //! crate, which re-exports both; the generated code names `::aspawn::…` paths.
 
 mod child;
+mod closure;
 mod diag;
 mod spawn;
 
@@ -183,4 +184,15 @@ pub fn child(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn spawn(input: TokenStream) -> TokenStream {
     spawn::expand(input.into()).unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// `aspawn::child_hook!(cmd, move |cx| …)`, forwarded by the `child_hook!` macro of `aspawn`:
+/// sets a child closure as the command's hook. Not public API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __child_hook_closure(input: TokenStream) -> TokenStream {
+    match closure::parse_hook(input.into()) {
+        Ok((cmd, c)) => closure::expand_hook(&cmd, &c).into(),
+        Err(e) => e.into_compile_error().into(),
+    }
 }

@@ -1,9 +1,9 @@
 //! `#[aspawn::child]`: parse → check → rewrite → expand (DESIGN §5).
 
-mod check;
+pub(crate) mod check;
 mod expand;
 mod parse;
-mod rewrite;
+pub(crate) mod rewrite;
 
 use proc_macro2::TokenStream;
 use quote::quote;

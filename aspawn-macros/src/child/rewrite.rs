@@ -57,6 +57,26 @@ pub(crate) struct Rewriter<'e> {
     /// The `#[aspawn::child]` functions the body calls, as written (for `Approved::DEPTH`,
     /// which turns recursion through other functions into a compile-time cycle error).
     pub(crate) callees: Vec<Path>,
+    /// For a child closure's body (`Some`): the variables it takes from the enclosing scope,
+    /// in the order of their first use. Every single-segment name in value or place position
+    /// that is not a local of the body (and not `Some`/`None`/…) is one; each use becomes the
+    /// capture's parameter (see [`Capture`]). For a function's body (`None`), such a name is an
+    /// item, read through `K::value`.
+    pub(crate) captures: Option<Vec<Capture>>,
+    /// The depth expressions of the child closures the body spawns with `cx.spawn(move |cx| …)`
+    /// (each `1 + …` of its own callees), for `Approved::DEPTH`.
+    pub(crate) nested_depths: Vec<TokenStream>,
+}
+
+/// A variable a child closure takes from its enclosing scope.
+pub(crate) struct Capture {
+    /// The name as first written in the body (its span is that use's): the parent-side value.
+    pub(crate) ident: Ident,
+    /// The closure's parameter that stands for it: `__aspawn_capture_NAME`, with the macro's
+    /// hygiene (no name of the user's can refer to it, or be shadowed by it).
+    pub(crate) inner: Ident,
+    /// Whether the body assigns it or borrows it `&mut` (its parameter is then `mut`).
+    pub(crate) mutated: bool,
 }
 
 /// The pure methods that take their receiver by reference (`K::len(&x)`): a sequence may be a
@@ -88,7 +108,37 @@ impl<'e> Rewriter<'e> {
             scopes: vec![Vec::new()],
             uses_context: false,
             callees: Vec::new(),
+            captures: None,
+            nested_depths: Vec::new(),
         }
+    }
+
+    /// A rewriter for a child closure's body, anchored at the witness type `witness` (see
+    /// `closure.rs`): its free names are captures.
+    pub(crate) fn for_closure(errors: &'e mut Errors, witness: Ident) -> Self {
+        let mut r = Rewriter::new(errors, witness);
+        r.captures = Some(Vec::new());
+        r
+    }
+
+    /// In a closure's body, `ident` (not a local) as a capture: the parameter that stands for
+    /// it, spanned at this use. `None` in a function's body.
+    fn capture(&mut self, ident: &Ident, mutated: bool) -> Option<Ident> {
+        let caps = self.captures.as_mut()?;
+        let inner = match caps.iter_mut().find(|c| c.ident == *ident) {
+            Some(c) => {
+                c.mutated |= mutated;
+                c.inner.clone()
+            }
+            None => {
+                let inner = Ident::new(&format!("__aspawn_capture_{ident}"), Span::mixed_site());
+                caps.push(Capture { ident: ident.clone(), inner: inner.clone(), mutated });
+                inner
+            }
+        };
+        let mut at = inner;
+        at.set_span(Span::mixed_site().located_at(ident.span()));
+        Some(at)
     }
 
     /// `<<NAME as ::aspawn::__private::Approved>::ASSOC>`: the runtime's `Kit` or `Ctx`,
@@ -189,6 +239,11 @@ impl<'e> Rewriter<'e> {
                 }
             }
         }
+    }
+
+    /// Binds the `cx` pattern of a child closure (`|cx|`, `|_cx|`, `|_|`).
+    pub(crate) fn closure_param(&mut self, pat: &mut Pat) {
+        self.pat(pat);
     }
 
     /// Walks a block in a scope of its own.
@@ -483,7 +538,11 @@ impl<'e> Rewriter<'e> {
         match expr {
             Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
                 let ident = p.path.get_ident().expect("checked just above").clone();
-                if !self.is_local(&ident) {
+                if !self.is_local(&ident)
+                    && let Some(inner) = self.capture(&ident, true)
+                {
+                    *expr = Expr::Verbatim(inner.to_token_stream());
+                } else if !self.is_local(&ident) {
                     // `&mut FOO` (or `FOO += 1`) with `FOO` a `const` or a unit struct makes a
                     // temporary of *its* type, unchecked by `ops::value`: a user `Drop` or
                     // `DerefMut` would run in the child.
@@ -610,6 +669,11 @@ impl<'e> Rewriter<'e> {
         if p.path.is_ident("self") || p.path.segments.first().is_some_and(|s| s.ident == "Self") {
             self.reject(&p.path, format!("`self` is not allowed {IN_CHILD}"));
             return None;
+        }
+        if let Some(ident) = p.path.get_ident()
+            && let Some(inner) = self.capture(ident, false)
+        {
+            return Some(Expr::Verbatim(inner.to_token_stream()));
         }
         let path = &p.path;
         let sp = gen_span(path.span());

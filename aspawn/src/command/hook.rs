@@ -233,6 +233,15 @@ impl super::Command {
 /// ```
 #[macro_export]
 macro_rules! child_hook {
+    ($cmd:expr, move $($closure:tt)+) => {
+        $crate::__private::__child_hook_closure!($cmd, move $($closure)+)
+    };
+    ($cmd:expr, |$($closure:tt)*) => {
+        $crate::__private::__child_hook_closure!($cmd, |$($closure)*)
+    };
+    ($cmd:expr, || $($closure:tt)*) => {
+        $crate::__private::__child_hook_closure!($cmd, || $($closure)*)
+    };
     ($cmd:expr, $hook:path, ()) => {
         $cmd.child_hook($hook, ())
     };

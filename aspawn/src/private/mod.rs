@@ -11,8 +11,12 @@ pub use crate::engine::CloneMode;
 pub use crate::error::{ChildResult, Failure, SpawnError};
 use crate::spawned::Spawned;
 pub use crate::stack::Placer;
+pub use closure::{CheckedClosure, Closure, capture, hook_closure, nested_closure, refused, spawn_closure};
 use crate::stack::Stack;
 
+pub mod closure;
+#[doc(hidden)]
+pub use aspawn_macros::__child_hook_closure;
 pub mod methods;
 pub mod ops;
 
@@ -211,6 +215,26 @@ impl ChildReturn for i32 {
     #[inline(always)]
     fn into_exit(self) -> Result<i32, Failure> {
         Ok(self)
+    }
+}
+
+/// Names `!` on stable Rust: the output type of `fn() -> !`.
+pub trait FnOutput {
+    /// The function's return type.
+    type Output;
+}
+impl<R> FnOutput for fn() -> R {
+    type Output = R;
+}
+/// `!`, the type of a child closure whose body never returns (`move |cx| cx.exit(3)`): in
+/// edition 2024 a diverging body's type falls back to `!`, not `()`.
+pub type Never = <fn() -> ! as FnOutput>::Output;
+
+impl sealed::Sealed for Never {}
+impl ChildReturn for Never {
+    #[inline(always)]
+    fn into_exit(self) -> Result<i32, Failure> {
+        match self {}
     }
 }
 

@@ -1,0 +1,204 @@
+//! The runtime side of the child closure: `spawn!(stack, move |cx| …)`,
+//! `child_hook!(cmd, move |cx| …)` and `cx.spawn(move |cx| …)` in a child body.
+//!
+//! The macro rewrites the closure's body like an `#[aspawn::child]` function's, with every
+//! variable it takes from the enclosing scope (a *capture*) replaced by a parameter of the
+//! closure: `move |cx| body` becomes `|cx: &Ctx, (c0, c1, …)| body'`, a closure that names
+//! nothing of its surroundings, and the captures' parent-side values become `sources`, each
+//! wrapped by [`capture`] and placed by the sealed [`Place`] like a `spawn!` argument. The
+//! child-side type of each capture is inferred from its use in the body, through the bound
+//! `Source: Place<Child>`.
+//!
+//! The closure itself never travels: it captures nothing, so its type is zero-sized, and
+//! [`Closure<W, C, T, R>`] is a [`ChildFn`] whose `call` makes the (empty) closure value again and
+//! calls it. The entries below check that it is zero-sized, `Copy` and `'static` (so it holds
+//! no reference and no value with a destructor), and take the *witness* `W`: a type the macro
+//! generates inside the expansion, where no other code can name it, with an
+//! `unsafe impl CheckedClosure`. A closure the macro did not check cannot be passed without
+//! writing `unsafe impl CheckedClosure` by hand.
+#![allow(unsafe_code)] // the `unsafe` witness trait, and making a zero-sized closure value
+
+use core::marker::PhantomData;
+
+use super::{Approved, ChildArgs, ChildFn, ChildReturn, HookToken, Kit};
+use crate::arg::{Place, sealed_place};
+use crate::ctx::Ctx;
+use crate::error::{Failure, SpawnError};
+use crate::spawned::Spawned;
+use crate::stack::{Placer, Stack};
+
+/// The witness of a child closure the macro checked: a hidden struct in the expansion of
+/// `spawn!(stack, move |cx| …)` (or `child_hook!`, or a `cx.spawn(move |cx| …)`), whose
+/// [`Approved`] impl anchors the rewritten body (`<<W as Approved>::Kit>::add(…)`) and counts its
+/// call depth.
+///
+/// # Safety
+///
+/// Implementing it asserts that every closure passed with `W` to [`spawn_closure`],
+/// [`hook_closure`] or [`nested_closure`] was checked by the child-closure macro (the rules of
+/// `#[aspawn::child]`), and that `W::DEPTH` bounds its call chain.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not the witness of a checked child closure",
+    note = "write the closure inside `aspawn::spawn!(stack, move |cx| …)`, `aspawn::child_hook!(cmd, move |cx| …)` or, in a child body, `cx.spawn(move |cx| …)`"
+)]
+pub unsafe trait CheckedClosure: Approved {}
+
+/// A capture's parent-side value `A`, to be placed as the child-side `T` (inferred from the
+/// closure's body). Made by [`capture`] only.
+pub struct Capture<A, T>(A, PhantomData<fn() -> T>);
+
+/// Wraps a capture's parent-side value; the bound reports a capture that has no placement at
+/// the capture (the `Place` message names its type and the placements there are).
+#[inline(always)]
+pub fn capture<A: Place<T>, T>(source: A) -> Capture<A, T> {
+    Capture(source, PhantomData)
+}
+
+// A hook's captures are kept by the `Command` and placed again for every spawn.
+impl<A: Clone, T> Clone for Capture<A, T> {
+    #[inline(always)]
+    fn clone(&self) -> Self {
+        Capture(self.0.clone(), PhantomData)
+    }
+}
+
+impl<A: Place<T>, T> sealed_place::Sealed<T> for Capture<A, T> {}
+impl<A: Place<T>, T> Place<T> for Capture<A, T> {
+    #[inline(always)]
+    fn place(self, p: &mut Placer<'_>) -> Result<T, SpawnError> {
+        self.0.place(p)
+    }
+}
+
+/// A checked child closure `C` (witness `W`), taking its captures `T` after `cx`, returning `R`.
+pub struct Closure<W, C, T, R>(PhantomData<fn() -> (W, C, T, R)>);
+
+impl<W, C, T, R> Closure<W, C, T, R>
+where
+    W: CheckedClosure,
+    C: Fn(&Ctx, T) -> R + Copy + 'static,
+{
+    /// Fails the build unless `C` is zero-sized: a closure that captures nothing.
+    const EMPTY: () = assert!(
+        core::mem::size_of::<C>() == 0 && core::mem::align_of::<C>() == 1,
+        "a child closure must capture nothing: aspawn's macro passes every capture as a placed \
+         parameter"
+    );
+
+    /// Calls the closure.
+    #[inline(always)]
+    fn invoke(cx: &Ctx, args: T) -> R {
+        let () = Self::EMPTY;
+        // SAFETY: `C` is zero-sized (checked at compile time above) and `Copy` (so it has no
+        // destructor): a closure value is no bytes, and the closure the macro generates captures
+        // nothing (its body names only its own parameters, locals and items), so there is no
+        // field whose value this would make up.
+        let c: C = unsafe { core::mem::zeroed() };
+        c(cx, args)
+    }
+}
+
+// SAFETY: `CALL` calls the closure `W` vouches the macro checked (`W: CheckedClosure`, unsafe to
+// forge); its depth is the closure's own.
+unsafe impl<W, C, T, R> Approved for Closure<W, C, T, R>
+where
+    W: CheckedClosure,
+    C: Fn(&Ctx, T) -> R + Copy + 'static,
+{
+    type Kit = Kit;
+    type Ctx = Ctx;
+    type Fn = fn(&Ctx, T) -> R;
+    const CALL: Self::Fn = Self::invoke;
+    const DEPTH: usize = W::DEPTH;
+}
+
+// SAFETY: `call` only calls the checked closure (see `invoke`); the arguments are a sealed
+// `ChildArgs` tuple, the return a sealed `ChildReturn`.
+unsafe impl<W, C, T, R> ChildFn for Closure<W, C, T, R>
+where
+    W: CheckedClosure,
+    C: Fn(&Ctx, T) -> R + Copy + 'static,
+    T: ChildArgs,
+    R: ChildReturn,
+{
+    type Args = T;
+    type Output = R;
+    #[inline(always)]
+    fn call(cx: &Ctx, args: T) -> R {
+        Self::invoke(cx, args)
+    }
+}
+
+/// `aspawn::spawn!(stack, move |cx| body)`: places `sources` (the captures' parent-side values,
+/// each a [`capture`]) into `stack` as the tuple `T` the closure takes, and spawns the closure.
+/// The closure argument comes last, so that rustc knows the sources' types (and, when a source
+/// has one placement only, the capture's child type) before it checks the body.
+#[inline]
+pub fn spawn_closure<W, S, C, T, R>(
+    stack: Stack,
+    sources: S,
+    _closure: C,
+) -> Result<Spawned, SpawnError>
+where
+    W: CheckedClosure,
+    S: Place<T>,
+    C: Fn(&Ctx, T) -> R + Copy + 'static,
+    T: ChildArgs,
+    R: ChildReturn,
+{
+    super::spawn::<Closure<W, C, T, R>, S>(stack, sources)
+}
+
+/// `aspawn::child_hook!(cmd, move |cx| body)`: the hook value `Command::child_hook` takes, for
+/// the closure `C` (its `sources` only inform the inference of `T`; `child_hook` keeps and
+/// places them).
+#[inline(always)]
+pub fn hook_closure<W, S, C, T>(
+    _sources: &S,
+    _closure: C,
+) -> fn(HookToken<Closure<W, C, T, Result<(), Failure>>>)
+where
+    W: CheckedClosure,
+    S: Place<T>,
+    C: Fn(&Ctx, T) -> Result<(), Failure> + Copy + 'static,
+{
+    fn token<H>(_: HookToken<H>) {}
+    token::<Closure<W, C, T, Result<(), Failure>>>
+}
+
+/// `cx.spawn(move |cx| body)` in a child body: a grandchild running the closure, with the
+/// captures (child values of the enclosing body, already in this child's stack) as its
+/// arguments. See [`Ctx::spawn`].
+#[inline(always)]
+pub fn nested_closure<W, C, T, R>(cx: &Ctx, args: T, _closure: C) -> Result<i32, Failure>
+where
+    W: CheckedClosure,
+    C: Fn(&Ctx, T) -> R + Copy + 'static,
+    T: ChildArgs,
+    R: ChildReturn,
+{
+    cx.spawn::<Closure<W, C, T, R>>(args)
+}
+
+/// The value of a child closure the macro refused (beside its errors, so the build fails):
+/// never called.
+#[doc(hidden)]
+pub fn refused<T>() -> T {
+    unreachable!("a refused child closure is never built")
+}
+
+// A captured array of strings (`let argv = ["echo", "hi"];`) is a value, not a reference: it
+// places as an `Argv` or an `Envp` (whichever the body uses it as) like `&argv` does, or element
+// by element as `[CStrRef; N]`.
+macro_rules! array_sources {
+    ($($target:ident),*) => {$(
+        impl<S: crate::CStrSource, const N: usize> sealed_place::Sealed<crate::$target> for [S; N] {}
+        impl<S: crate::CStrSource, const N: usize> Place<crate::$target> for [S; N] {
+            #[inline]
+            fn place(self, p: &mut Placer<'_>) -> Result<crate::$target, SpawnError> {
+                (&self).place(p)
+            }
+        }
+    )*};
+}
+array_sources!(Argv, Envp);
