@@ -119,7 +119,7 @@ tuple_place! {
 /// crate can add an implementation that would.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be placed into a child's stack",
-    label = "`{Self}` has no placement",
+    label = "`{Self}` has no placement as the child value wanted here",
     note = "a child gets copies, deep-copied into its stack before the clone, of: `&str`, `&CStr`, `&OsStr`, `&Path` (and `&String` …) as a `CStrRef`; `&[S]`, `&Vec<S>`, `&[S; N]`, `[S; N]` of those as an `Argv` or `Envp`; `Envp::inherit()`; `BorrowedFd`, `&OwnedFd`, `&File` … as an `Fd`; integers, `bool`, `char`, `Errno`, `Fd`, and `Option`s, tuples and arrays of these as themselves",
     note = "an owned `String`, `Vec`, `OwnedFd` is borrowed for the placement: `let s = s.as_str();`, `let v = &v[..];`, `let fd = fd.as_fd();` before the closure (or the `spawn!`); shared state (`Arc`, `Mutex`, references to other types, closures, your own types) cannot reach a child"
 )]

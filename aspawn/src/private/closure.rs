@@ -44,29 +44,35 @@ use crate::stack::{Placer, Stack};
 pub unsafe trait CheckedClosure: Approved {}
 
 /// A capture's parent-side value `A`, to be placed as the child-side `T` (inferred from the
-/// closure's body). Made by [`capture`] only.
-pub struct Capture<A, T>(A, PhantomData<fn() -> T>);
+/// closure's body). Made by [`capture`] only, which checks `A: Place<T>` and keeps its
+/// `place`: so a capture without a placement is one error, at the capture, and not again at
+/// the tuple of all of them.
+pub struct Capture<A, T> {
+    source: A,
+    place: fn(A, &mut Placer<'_>) -> Result<T, SpawnError>,
+}
 
 /// Wraps a capture's parent-side value; the bound reports a capture that has no placement at
 /// the capture (the `Place` message names its type and the placements there are).
 #[inline(always)]
 pub fn capture<A: Place<T>, T>(source: A) -> Capture<A, T> {
-    Capture(source, PhantomData)
+    Capture { source, place: <A as Place<T>>::place }
 }
 
 // A hook's captures are kept by the `Command` and placed again for every spawn.
 impl<A: Clone, T> Clone for Capture<A, T> {
     #[inline(always)]
     fn clone(&self) -> Self {
-        Capture(self.0.clone(), PhantomData)
+        Capture { source: self.source.clone(), place: self.place }
     }
 }
 
-impl<A: Place<T>, T> sealed_place::Sealed<T> for Capture<A, T> {}
-impl<A: Place<T>, T> Place<T> for Capture<A, T> {
+// Sealed like every `Place`: `Capture` is only made by `capture`, from an `A: Place<T>`.
+impl<A, T> sealed_place::Sealed<T> for Capture<A, T> {}
+impl<A, T> Place<T> for Capture<A, T> {
     #[inline(always)]
     fn place(self, p: &mut Placer<'_>) -> Result<T, SpawnError> {
-        self.0.place(p)
+        (self.place)(self.source, p)
     }
 }
 
