@@ -60,8 +60,10 @@ pub(crate) struct Checked {
     pub(crate) closure: TokenStream,
     /// The captures, in order.
     pub(crate) captures: Vec<Capture>,
-    /// `1 + …`: the closure's call depth (for an enclosing body's `DEPTH`).
-    pub(crate) depth: TokenStream,
+    /// The `#[aspawn::child]` functions the body calls (for an enclosing body's `DEPTH`).
+    pub(crate) callees: Vec<syn::Path>,
+    /// The depth expressions of the grandchild closures the body spawns.
+    pub(crate) nested: Vec<TokenStream>,
 }
 
 /// Checks the closure's form and rewrites its body. Every violation goes to `errors`; the
@@ -152,6 +154,7 @@ pub(crate) fn check(closure: &ExprClosure, site: Site, errors: &mut Errors) -> C
     let callees = std::mem::take(&mut rewriter.callees);
     let nested = std::mem::take(&mut rewriter.nested_depths);
     let uses_context = rewriter.uses_context;
+    let uses_try = rewriter.uses_try;
     drop(rewriter);
 
     let ms = Span::mixed_site();
@@ -159,18 +162,8 @@ pub(crate) fn check(closure: &ExprClosure, site: Site, errors: &mut Errors) -> C
     let deepest = callees
         .iter()
         .map(|c| quote!(<#c as ::aspawn::__private::Approved>::DEPTH))
-        .chain(nested)
+        .chain(nested.iter().cloned())
         .fold(quote!(0), |acc, d| quote!(#kit::deeper(#d, #acc)));
-    // The `DEPTH` of the enclosing body, when this closure is a grandchild: the same sum, with
-    // every path visible from the enclosing item (the witness itself is not).
-    let depth = {
-        let k = quote_spanned!(ms=> ::aspawn::__private::Kit);
-        let d = callees
-            .iter()
-            .map(|c| quote!(<#c as ::aspawn::__private::Approved>::DEPTH))
-            .fold(quote!(0), |acc, d| quote!(#k::deeper(#d, #acc)));
-        quote!((1 + #d))
-    };
     let probe = uses_context.then(|| {
         let context = Ident::new("context", Span::call_site());
         quote_spanned! {ms=>
@@ -202,7 +195,16 @@ pub(crate) fn check(closure: &ExprClosure, site: Site, errors: &mut Errors) -> C
         let inner = &c.inner;
         if c.mutated { quote!(mut #inner) } else { quote!(#inner) }
     });
-    let output = output.map(|t| quote!(-> #t));
+    // A body with `?` returns a `Result`: `ChildResult` when spawned (else a body ending in
+    // `cx.exit(…)` infers `!`, into which `?` cannot return), `Result<(), Failure>` as a hook.
+    let output = match (output, uses_try, site) {
+        (Some(t), _, _) => Some(quote!(-> #t)),
+        (None, true, Site::Hook) => Some(quote!(
+            -> ::core::result::Result<(), ::aspawn::Failure>
+        )),
+        (None, true, _) => Some(quote!(-> ::aspawn::ChildResult)),
+        (None, false, _) => None,
+    };
     let body = match output {
         // A return type needs a block body.
         Some(_) if !matches!(body, Expr::Block(_)) => quote!({ #body }),
@@ -211,7 +213,7 @@ pub(crate) fn check(closure: &ExprClosure, site: Site, errors: &mut Errors) -> C
     let closure = quote_spanned! {closure.span()=>
         |#cx_pat: &::aspawn::__private::Ctx, (#(#params,)*)| #output #body
     };
-    Checked { witness, items, closure, captures, depth }
+    Checked { witness, items, closure, captures, callees, nested }
 }
 
 /// The parent-side values of the captures, each wrapped by `capture` (whose bound reports a

@@ -54,6 +54,9 @@ pub(crate) struct Rewriter<'e> {
     scopes: Vec<Vec<(Ident, bool)>>,
     /// Whether the body calls `.context(…)` (see `expand.rs`: the `ResultExt` probe).
     pub(crate) uses_context: bool,
+    /// Whether the body uses `?` (a child closure without a return type then returns
+    /// `ChildResult`: a body ending in `cx.exit(…)` would otherwise infer `!`).
+    pub(crate) uses_try: bool,
     /// The `#[aspawn::child]` functions the body calls, as written (for `Approved::DEPTH`,
     /// which turns recursion through other functions into a compile-time cycle error).
     pub(crate) callees: Vec<Path>,
@@ -107,6 +110,7 @@ impl<'e> Rewriter<'e> {
             fn_name,
             scopes: vec![Vec::new()],
             uses_context: false,
+            uses_try: false,
             callees: Vec::new(),
             captures: None,
             nested_depths: Vec::new(),
@@ -816,6 +820,7 @@ impl<'e> Rewriter<'e> {
 
     fn try_expr(&mut self, expr: &mut Expr) {
         let Expr::Try(t) = expr else { return };
+        self.uses_try = true;
         self.expr(&mut t.expr);
         let sp = gen_span(t.question_token.span);
         let inner = unparen(&t.expr);
@@ -930,6 +935,15 @@ impl<'e> Rewriter<'e> {
     fn nested_spawn(&mut self, expr: &mut Expr) {
         let Expr::MethodCall(m) = expr else { return };
         self.expr(&mut m.receiver);
+        if m.args.len() == 1
+            && let Expr::Closure(c) = unparen(&m.args[0])
+        {
+            let c = c.clone();
+            let recv = unparen(&m.receiver).clone();
+            let sp = gen_span(m.method.span());
+            *expr = Expr::Verbatim(self.nested_closure(&recv, &c, sp));
+            return;
+        }
         let usage = format!(
             "`cx.spawn` {IN_CHILD} takes an `#[aspawn::child]` function by name and its arguments \
              in parentheses: `cx.spawn(helper, (a, b))`, `cx.spawn(helper, (x))`, \
@@ -985,6 +999,49 @@ impl<'e> Rewriter<'e> {
                 (#(#walked,)*),
             )
         });
+    }
+
+    /// `cx.spawn(move |cx| body)` → a grandchild running the child closure: its captures are
+    /// values of this body (locals, parameters, or this closure's own captures), passed as the
+    /// grandchild's arguments (already child values, in this child's stack: nothing to place);
+    /// the closure is checked like any child closure (see `closure.rs`), and its depth counts in
+    /// this body's `DEPTH`, with the arithmetic through this body's anchor.
+    fn nested_closure(
+        &mut self,
+        recv: &Expr,
+        closure: &syn::ExprClosure,
+        sp: Span,
+    ) -> TokenStream {
+        let checked = crate::closure::check(closure, crate::closure::Site::Nested, self.errors);
+        let kit = self.kit(sp);
+        let deepest = checked
+            .callees
+            .iter()
+            .map(|c| quote!(<#c as ::aspawn::__private::Approved>::DEPTH))
+            .chain(checked.nested.iter().cloned())
+            .fold(quote!(0), |acc, d| quote!(#kit::deeper(#d, #acc)));
+        self.nested_depths.push(quote!((1 + #deepest)));
+        // Each capture's value as this body sees it.
+        let args: Vec<Expr> = checked
+            .captures
+            .iter()
+            .map(|c| {
+                let mut e: Expr = Expr::Path(syn::ExprPath {
+                    attrs: Vec::new(),
+                    qself: None,
+                    path: c.ident.clone().into(),
+                });
+                self.expr(&mut e);
+                e
+            })
+            .collect();
+        let crate::closure::Checked { witness, items, closure, .. } = checked;
+        quote_spanned! {sp=>
+            {
+                #items
+                #kit::nested_closure::<#witness, _, _, _>(#recv, (#(#args,)*), #closure)
+            }
+        }
     }
 
     fn call(&mut self, expr: &mut Expr) {
@@ -1372,6 +1429,17 @@ pub(crate) fn error_path_syntax(block: &mut Block, callees: &[Path]) {
     impl syn::visit_mut::VisitMut for Fix {
         fn visit_expr_mut(&mut self, e: &mut Expr) {
             syn::visit_mut::visit_expr_mut(self, e);
+            // `cx.spawn(move |cx| …)`: the closure was reported with the body's violations.
+            if let Expr::MethodCall(m) = e
+                && m.method == "spawn"
+                && m.args.len() == 1
+                && matches!(unparen(&m.args[0]), Expr::Closure(_))
+            {
+                *e = syn::parse_quote!(::aspawn::__private::refused::<
+                    ::core::result::Result<i32, ::aspawn::Failure>,
+                >());
+                return;
+            }
             let Expr::Call(c) = e else { return };
             let Expr::Path(f) = &*c.func else { return };
             let written = f.path.to_token_stream().to_string();

@@ -35,7 +35,7 @@ use crate::stack::{Placer, Stack};
 /// # Safety
 ///
 /// Implementing it asserts that every closure passed with `W` to [`spawn_closure`],
-/// [`hook_closure`] or [`nested_closure`] was checked by the child-closure macro (the rules of
+/// [`hook_closure`] or [`Kit::nested_closure`] was checked by the child-closure macro (the rules of
 /// `#[aspawn::child]`), and that `W::DEPTH` bounds its call chain.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not the witness of a checked child closure",
@@ -172,18 +172,21 @@ where
     token::<Closure<W, C, T, Result<(), Failure>>>
 }
 
-/// `cx.spawn(move |cx| body)` in a child body: a grandchild running the closure, with the
-/// captures (child values of the enclosing body, already in this child's stack) as its
-/// arguments. See [`Ctx::spawn`].
-#[inline(always)]
-pub fn nested_closure<W, C, T, R>(cx: &Ctx, args: T, _closure: C) -> Result<i32, Failure>
-where
-    W: CheckedClosure,
-    C: Fn(&Ctx, T) -> R + Copy + 'static,
-    T: ChildArgs,
-    R: ChildReturn,
-{
-    cx.spawn::<Closure<W, C, T, R>>(args)
+impl Kit {
+    /// `cx.spawn(move |cx| body)` in a child body: a grandchild running the closure, with the
+    /// captures (child values of the enclosing body, already in this child's stack) as its
+    /// arguments. See [`Ctx::spawn`]. Reached through the enclosing body's anchor
+    /// (`<<NAME as Approved>::Kit>::nested_closure`), like every call of a child body.
+    #[inline(always)]
+    pub fn nested_closure<W, C, T, R>(cx: &Ctx, args: T, _closure: C) -> Result<i32, Failure>
+    where
+        W: CheckedClosure,
+        C: Fn(&Ctx, T) -> R + Copy + 'static,
+        T: ChildArgs,
+        R: ChildReturn,
+    {
+        cx.spawn::<Closure<W, C, T, R>>(args)
+    }
 }
 
 /// The value of a child closure the macro refused (beside its errors, so the build fails):

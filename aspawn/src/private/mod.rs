@@ -11,7 +11,7 @@ pub use crate::engine::CloneMode;
 pub use crate::error::{ChildResult, Failure, SpawnError};
 use crate::spawned::Spawned;
 pub use crate::stack::Placer;
-pub use closure::{CheckedClosure, Closure, capture, hook_closure, nested_closure, refused, spawn_closure};
+pub use closure::{CheckedClosure, Closure, capture, hook_closure, refused, spawn_closure};
 use crate::stack::Stack;
 
 pub mod closure;
