@@ -61,7 +61,8 @@ use proc_macro::TokenStream;
 ///   `from_ne_bytes`, and reads of constants of child value types (`Fd::STDOUT`, `u32::MAX`, a
 ///   `const` of yours);
 /// - `cx.spawn(f, (a, b))` (also `(x)` and `()`): a grandchild running the `#[aspawn::child]`
-///   function `f` on this child's stack;
+///   function `f` on this child's stack; `cx.spawn(move |cx| …)`: a grandchild running a child
+///   closure (checked by these rules; it captures values of this body, see [`spawn!`]);
 /// - assignment and `&mut` on local variables only (`&mut FOO` would make a temporary of the
 ///   item's type), also `(a, b) = (b, a)` and `[a, b] = [b, a]`;
 /// - these pure methods: `len is_empty get` (on `CStrRef`, `Argv`, `Envp`, arrays, byte

@@ -34,7 +34,9 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let nested = std::mem::take(&mut rewriter.nested_depths);
 
     match (errors.finish(), sig) {
-        (Ok(()), Some(sig)) => expand::expand(&sig, &rewritten, true, uses_context, &callees, &nested),
+        (Ok(()), Some(sig)) => {
+            expand::expand(&sig, &rewritten, true, uses_context, &callees, &nested)
+        }
         (Err(e), sig) => {
             // The unchanged function, and (when its signature allows) its companion items, so
             // that callers and `spawn!` sites report no secondary errors.

@@ -1006,12 +1006,7 @@ impl<'e> Rewriter<'e> {
     /// grandchild's arguments (already child values, in this child's stack: nothing to place);
     /// the closure is checked like any child closure (see `closure.rs`), and its depth counts in
     /// this body's `DEPTH`, with the arithmetic through this body's anchor.
-    fn nested_closure(
-        &mut self,
-        recv: &Expr,
-        closure: &syn::ExprClosure,
-        sp: Span,
-    ) -> TokenStream {
+    fn nested_closure(&mut self, recv: &Expr, closure: &syn::ExprClosure, sp: Span) -> TokenStream {
         let checked = crate::closure::check(closure, crate::closure::Site::Nested, self.errors);
         let kit = self.kit(sp);
         let deepest = checked
@@ -1659,6 +1654,38 @@ mod tests {
         assert!(err.contains("println"), "{err}");
         assert!(err.contains("checked_div"), "{err}");
         assert!(err.contains("unwrap"), "{err}");
+    }
+
+    #[test]
+    fn a_closures_free_names_are_captures() {
+        let mut errors = Errors::default();
+        let mut body: Expr = syn::parse2(quote!({
+            let n = LIMIT;
+            total += n;
+            cx.exit(other + Some(n).unwrap_or(0))
+        }))
+        .unwrap();
+        let mut rewriter = Rewriter::for_closure(&mut errors, Ident::new("w", Span::call_site()));
+        rewriter.bind(&Ident::new("cx", Span::call_site()));
+        rewriter.expr(&mut body);
+        let caps: Vec<(String, bool)> = rewriter
+            .captures
+            .take()
+            .unwrap()
+            .iter()
+            .map(|c| (c.ident.to_string(), c.mutated))
+            .collect();
+        let out = body.to_token_stream().to_string();
+        assert!(errors.finish().is_ok());
+        // `n` and `cx` are locals, `Some` a constructor; the rest are captures, in order of
+        // first use, `total` assigned.
+        assert_eq!(
+            caps,
+            [("LIMIT".into(), false), ("total".into(), true), ("other".into(), false)]
+        );
+        assert!(out.contains("let n @ _ = __aspawn_capture_LIMIT"), "{out}");
+        assert!(out.contains("add_assign (& mut __aspawn_capture_total , n)"), "{out}");
+        assert!(!out.contains("value ("), "{out}");
     }
 
     #[test]

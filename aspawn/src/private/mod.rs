@@ -11,8 +11,8 @@ pub use crate::engine::CloneMode;
 pub use crate::error::{ChildResult, Failure, SpawnError};
 use crate::spawned::Spawned;
 pub use crate::stack::Placer;
-pub use closure::{CheckedClosure, Closure, capture, hook_closure, refused, spawn_closure};
 use crate::stack::Stack;
+pub use closure::{CheckedClosure, Closure, capture, hook_closure, refused, spawn_closure};
 
 pub mod closure;
 #[doc(hidden)]
