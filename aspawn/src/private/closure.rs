@@ -77,7 +77,14 @@ impl<A, T> Place<T> for Capture<A, T> {
 }
 
 /// A checked child closure `C` (witness `W`), taking its captures `T` after `cx`, returning `R`.
-pub struct Closure<W, C, T, R>(PhantomData<fn() -> (W, C, T, R)>);
+pub struct Closure<W, C, T, R>(PhantomData<Marker<W, C, T, R>>);
+
+/// The `PhantomData` of [`Closure`]: a function type, so `Closure` is `Send`, `Sync` and
+/// covariant whatever its parameters are.
+type Marker<W, C, T, R> = fn() -> (W, C, T, R);
+
+/// The hook a child closure `C` makes (`child_hook`'s first argument).
+type HookOf<W, C, T> = fn(HookToken<Closure<W, C, T, Result<(), Failure>>>);
 
 impl<W, C, T, R> Closure<W, C, T, R>
 where
@@ -159,10 +166,7 @@ where
 /// the closure `C` (its `sources` only inform the inference of `T`; `child_hook` keeps and
 /// places them).
 #[inline(always)]
-pub fn hook_closure<W, S, C, T>(
-    _sources: &S,
-    _closure: C,
-) -> fn(HookToken<Closure<W, C, T, Result<(), Failure>>>)
+pub fn hook_closure<W, S, C, T>(_sources: &S, _closure: C) -> HookOf<W, C, T>
 where
     W: CheckedClosure,
     S: Place<T>,
