@@ -1,4 +1,5 @@
-//! `aspawn::spawn!(stack, child_fn, (args…))`.
+//! `aspawn::spawn!(stack, child_fn, (args…))` (and `spawn!(stack, move |cx| …)`, which
+//! `closure.rs` expands).
 //!
 //! Expands to
 //!
