@@ -205,6 +205,11 @@ mod sealed {
 }
 
 /// The return types of a spawnable child: `ChildResult` and `i32` (an exit code).
+#[diagnostic::on_unimplemented(
+    message = "a spawned child returns `ChildResult` or `i32` (an exit code), not `{Self}`",
+    label = "this child returns `{Self}`",
+    note = "end the body with `cx.execve(…).context(\"execve\")`, `cx.exit(code)`, an `i32`, or `Ok(…)`/`Err(…)` of a `ChildResult`"
+)]
 pub trait ChildReturn: sealed::Sealed {
     /// `Ok(exit code)` or the failure to report.
     fn into_exit(self) -> Result<i32, Failure>;
