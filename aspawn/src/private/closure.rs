@@ -52,11 +52,40 @@ pub struct Capture<A, T> {
     place: fn(A, &mut Placer<'_>) -> Result<T, SpawnError>,
 }
 
+/// A value a child closure may capture: one with a placement ([`Place`]) into the child's
+/// stack. Its own message names the capture's type and what to capture instead. Sealed: it is
+/// implemented exactly for the `Place` sources, through a supertrait no other crate can name.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be captured by a child closure: it has no placement into the child's stack",
+    label = "captured here",
+    note = "a child closure's captures are deep-copied into the child's stack before the clone: `&str`, `&CStr`, `&OsStr`, `&Path` (and `&String` …) become a `CStrRef`; `&[S]`, `&Vec<S>`, `&[S; N]`, `[S; N]` of those an `Argv` or `Envp`; `Envp::inherit()` an `Envp`; `BorrowedFd`, `&OwnedFd`, `&File` … an `Fd`; integers, `bool`, `char`, `Errno`, `Fd`, and `Option`s, tuples and arrays of these themselves",
+    note = "borrow an owned `String`, `Vec` or `OwnedFd` before the closure and capture the borrow: `let s = s.as_str();`, `let v = &v[..];`, `let fd = fd.as_fd();`. Shared state (`Arc`, `Mutex`, references to other types), closures, values already placed (`CStrRef`, `Argv`) and your own types cannot reach a child"
+)]
+pub trait Capturable<T>: capturable_sealed::PlaceSource<T> {
+    /// The placement of `Self` as `T`.
+    #[doc(hidden)]
+    fn placement() -> fn(Self, &mut Placer<'_>) -> Result<T, SpawnError>
+    where
+        Self: Sized;
+}
+
+mod capturable_sealed {
+    pub trait PlaceSource<T> {}
+    impl<A: super::Place<T>, T> PlaceSource<T> for A {}
+}
+
+impl<A: Place<T>, T> Capturable<T> for A {
+    #[inline(always)]
+    fn placement() -> fn(A, &mut Placer<'_>) -> Result<T, SpawnError> {
+        <A as Place<T>>::place
+    }
+}
+
 /// Wraps a capture's parent-side value; the bound reports a capture that has no placement at
-/// the capture (the `Place` message names its type and the placements there are).
+/// the capture (the `Capturable` message names its type and the placements there are).
 #[inline(always)]
-pub fn capture<A: Place<T>, T>(source: A) -> Capture<A, T> {
-    Capture { source, place: <A as Place<T>>::place }
+pub fn capture<A: Capturable<ChildType>, ChildType>(source: A) -> Capture<A, ChildType> {
+    Capture { source, place: A::placement() }
 }
 
 // A hook's captures are kept by the `Command` and placed again for every spawn.

@@ -12,7 +12,9 @@ pub use crate::error::{ChildResult, Failure, SpawnError};
 use crate::spawned::Spawned;
 pub use crate::stack::Placer;
 use crate::stack::Stack;
-pub use closure::{CheckedClosure, Closure, capture, hook_closure, refused, spawn_closure};
+pub use closure::{
+    Capturable, CheckedClosure, Closure, capture, hook_closure, refused, spawn_closure,
+};
 
 pub mod closure;
 #[doc(hidden)]
