@@ -2,6 +2,7 @@
 //! crate, which re-exports both; the generated code names `::aspawn::…` paths.
 
 mod child;
+mod closure;
 mod diag;
 mod spawn;
 
@@ -60,7 +61,8 @@ use proc_macro::TokenStream;
 ///   `from_ne_bytes`, and reads of constants of child value types (`Fd::STDOUT`, `u32::MAX`, a
 ///   `const` of yours);
 /// - `cx.spawn(f, (a, b))` (also `(x)` and `()`): a grandchild running the `#[aspawn::child]`
-///   function `f` on this child's stack;
+///   function `f` on this child's stack; `cx.spawn(move |cx| …)`: a grandchild running a child
+///   closure (checked by these rules; it captures values of this body, see [`spawn!`]);
 /// - assignment and `&mut` on local variables only (`&mut FOO` would make a temporary of the
 ///   item's type), also `(a, b) = (b, a)` and `[a, b] = [b, a]`;
 /// - these pure methods: `len is_empty get` (on `CStrRef`, `Argv`, `Envp`, arrays, byte
@@ -160,27 +162,95 @@ pub fn child(args: TokenStream, item: TokenStream) -> TokenStream {
     child::expand(args.into(), item.into()).into()
 }
 
-/// Places arguments into a stack and spawns an `#[aspawn::child]` function on it:
-/// `aspawn::spawn!(stack, child_fn, (args…))` → `Result<Spawned, SpawnError>`.
+/// Spawns a child closure, or an `#[aspawn::child]` function with arguments, on a stack:
+/// `aspawn::spawn!(stack, move |cx| { … })` or `aspawn::spawn!(stack, child_fn, (args…))` →
+/// `Result<Spawned, SpawnError>`.
 ///
 /// ```ignore
-/// use aspawn::{Envp, Stack};
-/// let stack = Stack::new()?;
-/// let spawned = aspawn::spawn!(stack, run, (c"/bin/echo", &["echo", "hi"][..], Envp::inherit(), fd))?;
+/// use aspawn::{Envp, Fd, ResultExt, Stack};
+/// use std::os::fd::AsFd;
+///
+/// let (reader, writer) = std::io::pipe()?;
+/// let out = writer.as_fd();
+/// let argv = ["echo", "hi"];
+/// let envp = Envp::inherit();                 // evaluated here, in the parent
+/// let spawned = aspawn::spawn!(Stack::new()?, move |cx| {
+///     cx.dup2(out, Fd::STDOUT).context("dup2")?;
+///     cx.execve(c"/bin/echo", argv, envp).context("execve")
+/// })?;
 /// let (child, stack) = spawned.wait_released()?;
 /// ```
 ///
+/// # The closure form
+///
+/// The closure takes `cx` (`|cx|`, `|cx: &Ctx|`, `|_|`) and returns `ChildResult`, `i32` (an
+/// exit code) or never returns (`cx.exit(…)`); a return type may be written
+/// (`move |cx| -> ChildResult { … }`). Its body is written in the child language of
+/// [`macro@child`] and checked by the same rules, with the same messages; it may call
+/// `#[aspawn::child]` functions. Every variable of the enclosing scope the body names is a
+/// *capture*: its value is evaluated in the caller, then deep-copied into the child's stack by
+/// the same placement as a `spawn!` argument (`&str`, `&CStr`, `&Path` … → `CStrRef`; `&[S]`,
+/// `&Vec<S>`, `&[S; N]` and `[S; N]` of those → `Argv` or `Envp`; `Envp::inherit()`;
+/// `BorrowedFd`, `&OwnedFd` … → `Fd`; integers, `bool`, `char`, `Errno`, `Fd` and `Option`s,
+/// tuples, arrays of these → themselves). Which child type a capture becomes is inferred from
+/// its use: `argv` passed to `execve` is an `Argv`. Where nothing decides it (an array of
+/// strings only measured with `len`), rustc asks for an annotation ("type annotations
+/// needed", listing `Place<Argv>`, `Place<Envp>`, `Place<[T; N]>`): write
+/// `let argv: Argv = argv;` at the top of the body. A name that is a `const` or a unit struct
+/// is captured the same way (its value is placed, or refused); write items as paths
+/// (`Fd::STDOUT`, `self::LIMIT`) to read them in place. The closure must be `move`: the child
+/// assigns and borrows its own copies, never the caller's variables.
+///
+/// # The function form
+///
 /// The third argument is a parenthesized list: `()` for a child without parameters, `(x)` for
 /// one, `(a, b, …)` for more. Each argument is a parent-side value the child parameter's type
-/// accepts (`&str`, `&CStr`, `&Path` … for a `CStrRef`; `&[S]`, `&Vec<S>`, `&[S; N]` for an
-/// `Argv`/`Envp`; `Envp::inherit()`; `&OwnedFd`, `BorrowedFd`, `Fd` for an `Fd`; integers …
-/// for themselves). It is deep-copied into the stack before the clone; an argument of the wrong
-/// type is a compile error at that argument, and an argument that cannot be placed (an interior
-/// NUL, a stack too small) is a `SpawnError`, which hands the stack back.
+/// accepts (the placements above). It is deep-copied into the stack before the clone; an
+/// argument of the wrong type is a compile error at that argument. Write a child as a
+/// function to reuse it, or to name and type its values.
 ///
-/// The arguments are evaluated in the caller before anything is placed, so `?` and `.await`
-/// inside them work as usual.
+/// In both forms an argument or capture that cannot be placed at run time (an interior NUL, a
+/// stack too small) is a `SpawnError`, which hands the stack back. The arguments and captures
+/// are evaluated in the caller before anything is placed, so `?` and `.await` inside them work
+/// as usual.
+///
+/// # Safety
+///
+/// The closure form gives every guarantee of [`macro@child`] (see its `# Safety`), by the same
+/// means, and these for its captures:
+///
+/// - **Captures are placed, never borrowed.** The macro finds the captures from the syntax:
+///   every single-segment name in value or place position that no pattern of the body binds
+///   (the walk that makes every pattern name a new binding, `x @ _`, makes this exact), other
+///   than `Some`/`None`/`Ok`/`Err`. It replaces each use by a parameter of the closure (a name
+///   with the macro's hygiene, which no user code can name), and passes the caller's value to
+///   the runtime, which places it through the sealed `Place` trait: the child receives only
+///   values the spawn itself copied into the child's stack, never a value placed earlier (a
+///   kept `CStrRef` or `Argv` has no placement) and never a pointer into the caller's memory.
+///   A capture without a placement (`String`, `Vec`, `Arc`, `&i32`, a closure, a `Mutex`, a
+///   type of yours) is a compile error at its first use in the body, naming its type.
+/// - **The closure captures nothing.** After the rewrite the closure names only its own
+///   parameters and locals, and items through checked paths. The runtime requires its type to
+///   be zero-sized, `Copy` and `'static` (a compile-time assertion), so it holds no reference
+///   and no value with a destructor; it is never moved into the child, which calls a fresh
+///   (empty) value of the type.
+/// - **Only a checked closure runs.** The runtime's entry takes a *witness* type besides the
+///   closure: a struct the macro declares inside its expansion (unnameable from elsewhere),
+///   with `unsafe impl CheckedClosure` and the `Approved` impl that anchors the body's calls
+///   and counts its call depth (as for a function). Passing an unchecked closure needs an
+///   `unsafe impl` written by hand.
 #[proc_macro]
 pub fn spawn(input: TokenStream) -> TokenStream {
     spawn::expand(input.into()).unwrap_or_else(syn::Error::into_compile_error).into()
+}
+
+/// `aspawn::child_hook!(cmd, move |cx| …)`, forwarded by the `child_hook!` macro of `aspawn`:
+/// sets a child closure as the command's hook. Not public API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __child_hook_closure(input: TokenStream) -> TokenStream {
+    match closure::parse_hook(input.into()) {
+        Ok((cmd, c)) => closure::expand_hook(&cmd, &c).into(),
+        Err(e) => e.into_compile_error().into(),
+    }
 }

@@ -1,4 +1,5 @@
-//! `aspawn::spawn!(stack, child_fn, (args…))`.
+//! `aspawn::spawn!(stack, child_fn, (args…))` (and `spawn!(stack, move |cx| …)`, which
+//! `closure.rs` expands).
 //!
 //! Expands to
 //!
@@ -24,18 +25,30 @@ use syn::spanned::Spanned;
 use syn::{Expr, Path, Token};
 
 /// The parsed input of `spawn!`.
-struct SpawnInput {
-    stack: Expr,
-    child: Path,
-    args: Punctuated<Expr, Token![,]>,
+enum SpawnInput {
+    /// `spawn!(stack, child_fn, (args…))`.
+    Fn { stack: Expr, child: Path, args: Punctuated<Expr, Token![,]> },
+    /// `spawn!(stack, move |cx| …)`.
+    Closure { stack: Expr, closure: syn::ExprClosure },
 }
 
 impl Parse for SpawnInput {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        const USAGE: &str = "usage: `aspawn::spawn!(stack, child_fn, (arg, …))` — `()` for no \
+        const USAGE: &str = "usage: `aspawn::spawn!(stack, move |cx| …)` or \
+                             `aspawn::spawn!(stack, child_fn, (arg, …))` — `()` for no \
                              argument, `(x)` for one";
         let stack: Expr = input.parse().map_err(|e| syn::Error::new(e.span(), USAGE))?;
         input.parse::<Token![,]>().map_err(|e| syn::Error::new(e.span(), USAGE))?;
+        if input.peek(Token![move]) || input.peek(Token![|]) || input.peek(Token![||]) {
+            let closure: syn::ExprClosure = input.parse()?;
+            if input.peek(Token![,]) {
+                input.parse::<Token![,]>()?;
+            }
+            if !input.is_empty() {
+                return Err(syn::Error::new(input.span(), USAGE));
+            }
+            return Ok(SpawnInput::Closure { stack, closure });
+        }
         let child = Path::parse_mod_style(input).map_err(|e| {
             syn::Error::new(
                 e.span(),
@@ -58,13 +71,18 @@ impl Parse for SpawnInput {
         if !input.is_empty() {
             return Err(syn::Error::new(input.span(), USAGE));
         }
-        Ok(SpawnInput { stack, child, args })
+        Ok(SpawnInput::Fn { stack, child, args })
     }
 }
 
 /// Expands `spawn!`.
 pub(crate) fn expand(input: TokenStream) -> syn::Result<TokenStream> {
-    let SpawnInput { stack, child, args } = syn::parse2(input)?;
+    let (stack, child, args) = match syn::parse2(input)? {
+        SpawnInput::Fn { stack, child, args } => (stack, child, args),
+        SpawnInput::Closure { stack, closure } => {
+            return Ok(crate::closure::expand_spawn(&stack, &closure));
+        }
+    };
     let ms = Span::mixed_site();
     let stack_v = format_ident!("stack", span = ms);
     let vals: Vec<_> = args

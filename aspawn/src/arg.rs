@@ -117,6 +117,12 @@ tuple_place! {
 /// own stack: none of them places itself (they are `Copy` pointers, and one kept from an earlier
 /// spawn would point into a stack that may since have been reused or unmapped), and no other
 /// crate can add an implementation that would.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be placed into a child's stack",
+    label = "`{Self}` has no placement as the child value wanted here",
+    note = "a child gets copies, deep-copied into its stack before the clone, of: `&str`, `&CStr`, `&OsStr`, `&Path` (and `&String` …) as a `CStrRef`; `&[S]`, `&Vec<S>`, `&[S; N]`, `[S; N]` of those as an `Argv` or `Envp`; `Envp::inherit()`; `BorrowedFd`, `&OwnedFd`, `&File` … as an `Fd`; integers, `bool`, `char`, `Errno`, `Fd`, and `Option`s, tuples and arrays of these as themselves",
+    note = "an owned `String`, `Vec`, `OwnedFd` is borrowed for the placement: `let s = s.as_str();`, `let v = &v[..];`, `let fd = fd.as_fd();` before the closure (or the `spawn!`); shared state (`Arc`, `Mutex`, references to other types, closures, your own types) cannot reach a child"
+)]
 pub trait Place<T>: sealed_place::Sealed<T> {
     /// Deep-copies `self` into the stack as a `T`.
     fn place(self, p: &mut Placer<'_>) -> Result<T, SpawnError>;

@@ -4,9 +4,11 @@
 //! 1 GiB resident parent (`parent_blocked_1GiB`), where fork must copy 262,144 page-table
 //! entries and everything built on `CLONE_VM` should not notice.
 
+use std::ffi::CString;
 use std::time::Duration;
 
-use aspawn_benches::ours::{AspawnCommand, AspawnFresh, AspawnReuse, AspawnReuseNoEnv};
+use aspawn::{Envp, ResultExt, Spawned, Stack};
+use aspawn_benches::ours::{AspawnCommand, AspawnFresh, AspawnReuse, AspawnReuseNoEnv, reap_exec};
 use aspawn_benches::peers::{Floor, ForkExec, PosixSpawn, StdCommand, VforkExec};
 use aspawn_benches::{Ballast, Spawner, Target, ballast::GIB, time_blocked};
 use criterion::measurement::WallTime;
@@ -14,6 +16,43 @@ use criterion::{BenchmarkGroup, Criterion, SamplingMode, criterion_group, criter
 
 fn bench<S: Spawner>(g: &mut BenchmarkGroup<'_, WallTime>, id: &str, mut spawner: S) {
     g.bench_function(id, |b| b.iter_custom(|iters| time_blocked(&mut spawner, iters)));
+}
+
+/// `aspawn_reuse`'s child written as a child closure: the same work (`restore_sigmask`, then
+/// `execve("/bin/true", ["/bin/true"], the parent's environment)`), the same reused stack.
+struct AspawnClosure {
+    prog: CString,
+    stack: Option<Stack>,
+}
+
+impl AspawnClosure {
+    fn new() -> Self {
+        AspawnClosure {
+            prog: c"/bin/true".to_owned(),
+            stack: Some(Stack::new().expect("Stack::new")),
+        }
+    }
+}
+
+impl Spawner for AspawnClosure {
+    type InFlight = Spawned;
+
+    #[inline]
+    fn spawn(&mut self) -> Spawned {
+        let stack = self.stack.take().expect("one child at a time");
+        let prog = self.prog.as_c_str();
+        let argv = [prog];
+        let envp = Envp::inherit();
+        aspawn::spawn!(stack, move |cx| {
+            cx.restore_sigmask().context("sigprocmask")?;
+            cx.execve(prog, argv, envp).context("execve")
+        })
+        .expect("aspawn::spawn!")
+    }
+
+    fn reap(&mut self, spawned: Spawned) {
+        self.stack = Some(reap_exec(spawned));
+    }
 }
 
 /// Every method, side by side. With `big_parent`, fork costs tens of milliseconds per spawn
@@ -24,6 +63,7 @@ fn methods(g: &mut BenchmarkGroup<'_, WallTime>, big_parent: bool) {
         .measurement_time(Duration::from_secs(4));
     bench(g, "floor_clone_vm", Floor::new());
     bench(g, "aspawn_reuse", AspawnReuse::new());
+    bench(g, "aspawn_closure", AspawnClosure::new());
     bench(g, "aspawn_fresh", AspawnFresh);
     if !big_parent {
         bench(g, "aspawn_reuse_empty_env", AspawnReuseNoEnv::new());

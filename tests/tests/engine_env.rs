@@ -46,7 +46,7 @@ fn empty_and_explicit_environments() {
     let list = ["B=2", "A=1 with spaces", "UNICODE=ünï"];
     let mut want: Vec<String> = list.iter().map(|s| s.to_string()).collect();
     want.sort();
-    assert_eq!(run_env(&list), want);
+    assert_eq!(run_env(&list[..]), want);
 }
 
 const ROLE: &str = "ASPAWN_TEST_ROLE";

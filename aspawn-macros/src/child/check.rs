@@ -352,7 +352,7 @@ pub(crate) fn is_param_pattern(pat: &Pat) -> bool {
 }
 
 /// `&Ctx`, `&'a Ctx`, `&aspawn::Ctx` …
-fn is_ctx_ref(ty: &Type) -> bool {
+pub(crate) fn is_ctx_ref(ty: &Type) -> bool {
     match ty {
         Type::Reference(r) if r.mutability.is_none() => {
             matches!(&*r.elem, Type::Path(p) if p.qself.is_none() && last_ident_is(p, "Ctx"))
@@ -370,7 +370,7 @@ fn last_ident_is(p: &TypePath, name: &str) -> bool {
 /// `ChildResult`, `Result<Infallible, Failure>` (what `ChildResult` stands for), `i32` and `!`:
 /// the return types of a spawnable child (the sealed `ChildReturn` bound checks the type the
 /// path names).
-fn is_spawnable_return(ty: &Type) -> bool {
+pub(crate) fn is_spawnable_return(ty: &Type) -> bool {
     match ty {
         Type::Never(_) => true,
         Type::Path(p) if p.qself.is_none() => {

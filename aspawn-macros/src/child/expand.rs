@@ -58,6 +58,7 @@ pub(crate) fn expand(
     checked: bool,
     uses_context: bool,
     callees: &[syn::Path],
+    nested: &[TokenStream],
 ) -> TokenStream {
     let name = &sig.name;
     let vis = &func.vis;
@@ -149,11 +150,13 @@ pub(crate) fn expand(
     // Both the depth arithmetic and the limit go through the function's own approval (the
     // real `Kit` whenever the function can run), like the calls of its body.
     let kit = quote_spanned!(name.span()=> <<#name as ::aspawn::__private::Approved>::Kit>);
-    let deepest = callees.iter().fold(quote!(0), |acc, callee| {
-        quote!(#kit::deeper(
-            <#callee as ::aspawn::__private::Approved>::DEPTH, #acc
-        ))
-    });
+    // A grandchild closure (`cx.spawn(move |cx| …)`) counts with its own depth (`1 + …` of
+    // its callees: its witness type is declared inside the body, out of reach here).
+    let deepest = callees
+        .iter()
+        .map(|callee| quote!(<#callee as ::aspawn::__private::Approved>::DEPTH))
+        .chain(nested.iter().cloned())
+        .fold(quote!(0), |acc, d| quote!(#kit::deeper(#d, #acc)));
     // The pointer type names no lifetime of the function's (a helper's `buf: &'a mut [u8; 4]`):
     // a reference parameter's lifetime is elided there, which makes the pointer type generic
     // over it, as the function is.

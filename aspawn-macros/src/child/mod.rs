@@ -1,9 +1,9 @@
 //! `#[aspawn::child]`: parse → check → rewrite → expand (DESIGN §5).
 
-mod check;
+pub(crate) mod check;
 mod expand;
 mod parse;
-mod rewrite;
+pub(crate) mod rewrite;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -31,9 +31,12 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     rewriter.block(&mut rewritten.block);
     let uses_context = rewriter.uses_context;
     let callees = std::mem::take(&mut rewriter.callees);
+    let nested = std::mem::take(&mut rewriter.nested_depths);
 
     match (errors.finish(), sig) {
-        (Ok(()), Some(sig)) => expand::expand(&sig, &rewritten, true, uses_context, &callees),
+        (Ok(()), Some(sig)) => {
+            expand::expand(&sig, &rewritten, true, uses_context, &callees, &nested)
+        }
         (Err(e), sig) => {
             // The unchanged function, and (when its signature allows) its companion items, so
             // that callers and `spawn!` sites report no secondary errors.
@@ -41,7 +44,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             let mut func = func;
             rewrite::error_path_syntax(&mut func.block, &callees);
             let rest = match sig {
-                Some(sig) => expand::expand(&sig, &func, false, false, &[]),
+                Some(sig) => expand::expand(&sig, &func, false, false, &[], &[]),
                 None => quote!(#func),
             };
             quote!(#e #rest)

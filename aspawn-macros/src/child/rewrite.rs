@@ -54,9 +54,32 @@ pub(crate) struct Rewriter<'e> {
     scopes: Vec<Vec<(Ident, bool)>>,
     /// Whether the body calls `.context(…)` (see `expand.rs`: the `ResultExt` probe).
     pub(crate) uses_context: bool,
+    /// Whether the body uses `?` (a child closure without a return type then returns
+    /// `ChildResult`: a body ending in `cx.exit(…)` would otherwise infer `!`).
+    pub(crate) uses_try: bool,
     /// The `#[aspawn::child]` functions the body calls, as written (for `Approved::DEPTH`,
     /// which turns recursion through other functions into a compile-time cycle error).
     pub(crate) callees: Vec<Path>,
+    /// For a child closure's body (`Some`): the variables it takes from the enclosing scope,
+    /// in the order of their first use. Every single-segment name in value or place position
+    /// that is not a local of the body (and not `Some`/`None`/…) is one; each use becomes the
+    /// capture's parameter (see [`Capture`]). For a function's body (`None`), such a name is an
+    /// item, read through `K::value`.
+    pub(crate) captures: Option<Vec<Capture>>,
+    /// The depth expressions of the child closures the body spawns with `cx.spawn(move |cx| …)`
+    /// (each `1 + …` of its own callees), for `Approved::DEPTH`.
+    pub(crate) nested_depths: Vec<TokenStream>,
+}
+
+/// A variable a child closure takes from its enclosing scope.
+pub(crate) struct Capture {
+    /// The name as first written in the body (its span is that use's): the parent-side value.
+    pub(crate) ident: Ident,
+    /// The closure's parameter that stands for it: `__aspawn_capture_NAME`, with the macro's
+    /// hygiene (no name of the user's can refer to it, or be shadowed by it).
+    pub(crate) inner: Ident,
+    /// Whether the body assigns it or borrows it `&mut` (its parameter is then `mut`).
+    pub(crate) mutated: bool,
 }
 
 /// The pure methods that take their receiver by reference (`K::len(&x)`): a sequence may be a
@@ -87,8 +110,39 @@ impl<'e> Rewriter<'e> {
             fn_name,
             scopes: vec![Vec::new()],
             uses_context: false,
+            uses_try: false,
             callees: Vec::new(),
+            captures: None,
+            nested_depths: Vec::new(),
         }
+    }
+
+    /// A rewriter for a child closure's body, anchored at the witness type `witness` (see
+    /// `closure.rs`): its free names are captures.
+    pub(crate) fn for_closure(errors: &'e mut Errors, witness: Ident) -> Self {
+        let mut r = Rewriter::new(errors, witness);
+        r.captures = Some(Vec::new());
+        r
+    }
+
+    /// In a closure's body, `ident` (not a local) as a capture: the parameter that stands for
+    /// it, spanned at this use. `None` in a function's body.
+    fn capture(&mut self, ident: &Ident, mutated: bool) -> Option<Ident> {
+        let caps = self.captures.as_mut()?;
+        let inner = match caps.iter_mut().find(|c| c.ident == *ident) {
+            Some(c) => {
+                c.mutated |= mutated;
+                c.inner.clone()
+            }
+            None => {
+                let inner = Ident::new(&format!("__aspawn_capture_{ident}"), Span::mixed_site());
+                caps.push(Capture { ident: ident.clone(), inner: inner.clone(), mutated });
+                inner
+            }
+        };
+        let mut at = inner;
+        at.set_span(Span::mixed_site().located_at(ident.span()));
+        Some(at)
     }
 
     /// `<<NAME as ::aspawn::__private::Approved>::ASSOC>`: the runtime's `Kit` or `Ctx`,
@@ -189,6 +243,11 @@ impl<'e> Rewriter<'e> {
                 }
             }
         }
+    }
+
+    /// Binds the `cx` pattern of a child closure (`|cx|`, `|_cx|`, `|_|`).
+    pub(crate) fn closure_param(&mut self, pat: &mut Pat) {
+        self.pat(pat);
     }
 
     /// Walks a block in a scope of its own.
@@ -483,7 +542,11 @@ impl<'e> Rewriter<'e> {
         match expr {
             Expr::Path(p) if p.qself.is_none() && p.path.get_ident().is_some() => {
                 let ident = p.path.get_ident().expect("checked just above").clone();
-                if !self.is_local(&ident) {
+                if !self.is_local(&ident)
+                    && let Some(inner) = self.capture(&ident, true)
+                {
+                    *expr = Expr::Verbatim(inner.to_token_stream());
+                } else if !self.is_local(&ident) {
                     // `&mut FOO` (or `FOO += 1`) with `FOO` a `const` or a unit struct makes a
                     // temporary of *its* type, unchecked by `ops::value`: a user `Drop` or
                     // `DerefMut` would run in the child.
@@ -610,6 +673,11 @@ impl<'e> Rewriter<'e> {
         if p.path.is_ident("self") || p.path.segments.first().is_some_and(|s| s.ident == "Self") {
             self.reject(&p.path, format!("`self` is not allowed {IN_CHILD}"));
             return None;
+        }
+        if let Some(ident) = p.path.get_ident()
+            && let Some(inner) = self.capture(ident, false)
+        {
+            return Some(Expr::Verbatim(inner.to_token_stream()));
         }
         let path = &p.path;
         let sp = gen_span(path.span());
@@ -752,6 +820,7 @@ impl<'e> Rewriter<'e> {
 
     fn try_expr(&mut self, expr: &mut Expr) {
         let Expr::Try(t) = expr else { return };
+        self.uses_try = true;
         self.expr(&mut t.expr);
         let sp = gen_span(t.question_token.span);
         let inner = unparen(&t.expr);
@@ -866,6 +935,15 @@ impl<'e> Rewriter<'e> {
     fn nested_spawn(&mut self, expr: &mut Expr) {
         let Expr::MethodCall(m) = expr else { return };
         self.expr(&mut m.receiver);
+        if m.args.len() == 1
+            && let Expr::Closure(c) = unparen(&m.args[0])
+        {
+            let c = c.clone();
+            let recv = unparen(&m.receiver).clone();
+            let sp = gen_span(m.method.span());
+            *expr = Expr::Verbatim(self.nested_closure(&recv, &c, sp));
+            return;
+        }
         let usage = format!(
             "`cx.spawn` {IN_CHILD} takes an `#[aspawn::child]` function by name and its arguments \
              in parentheses: `cx.spawn(helper, (a, b))`, `cx.spawn(helper, (x))`, \
@@ -921,6 +999,44 @@ impl<'e> Rewriter<'e> {
                 (#(#walked,)*),
             )
         });
+    }
+
+    /// `cx.spawn(move |cx| body)` → a grandchild running the child closure: its captures are
+    /// values of this body (locals, parameters, or this closure's own captures), passed as the
+    /// grandchild's arguments (already child values, in this child's stack: nothing to place);
+    /// the closure is checked like any child closure (see `closure.rs`), and its depth counts in
+    /// this body's `DEPTH`, with the arithmetic through this body's anchor.
+    fn nested_closure(&mut self, recv: &Expr, closure: &syn::ExprClosure, sp: Span) -> TokenStream {
+        let checked = crate::closure::check(closure, crate::closure::Site::Nested, self.errors);
+        let kit = self.kit(sp);
+        let deepest = checked
+            .callees
+            .iter()
+            .map(|c| quote!(<#c as ::aspawn::__private::Approved>::DEPTH))
+            .chain(checked.nested.iter().cloned())
+            .fold(quote!(0), |acc, d| quote!(#kit::deeper(#d, #acc)));
+        self.nested_depths.push(quote!((1 + #deepest)));
+        // Each capture's value as this body sees it.
+        let args: Vec<Expr> = checked
+            .captures
+            .iter()
+            .map(|c| {
+                let mut e: Expr = Expr::Path(syn::ExprPath {
+                    attrs: Vec::new(),
+                    qself: None,
+                    path: c.ident.clone().into(),
+                });
+                self.expr(&mut e);
+                e
+            })
+            .collect();
+        let crate::closure::Checked { witness, items, closure, .. } = checked;
+        quote_spanned! {sp=>
+            {
+                #items
+                #kit::nested_closure::<#witness, _, _, _>(#recv, (#(#args,)*), #closure)
+            }
+        }
     }
 
     fn call(&mut self, expr: &mut Expr) {
@@ -1308,6 +1424,17 @@ pub(crate) fn error_path_syntax(block: &mut Block, callees: &[Path]) {
     impl syn::visit_mut::VisitMut for Fix {
         fn visit_expr_mut(&mut self, e: &mut Expr) {
             syn::visit_mut::visit_expr_mut(self, e);
+            // `cx.spawn(move |cx| …)`: the closure was reported with the body's violations.
+            if let Expr::MethodCall(m) = e
+                && m.method == "spawn"
+                && m.args.len() == 1
+                && matches!(unparen(&m.args[0]), Expr::Closure(_))
+            {
+                *e = syn::parse_quote!(::aspawn::__private::refused::<
+                    ::core::result::Result<i32, ::aspawn::Failure>,
+                >());
+                return;
+            }
             let Expr::Call(c) = e else { return };
             let Expr::Path(f) = &*c.func else { return };
             let written = f.path.to_token_stream().to_string();
@@ -1527,6 +1654,38 @@ mod tests {
         assert!(err.contains("println"), "{err}");
         assert!(err.contains("checked_div"), "{err}");
         assert!(err.contains("unwrap"), "{err}");
+    }
+
+    #[test]
+    fn a_closures_free_names_are_captures() {
+        let mut errors = Errors::default();
+        let mut body: Expr = syn::parse2(quote!({
+            let n = LIMIT;
+            total += n;
+            cx.exit(other + Some(n).unwrap_or(0))
+        }))
+        .unwrap();
+        let mut rewriter = Rewriter::for_closure(&mut errors, Ident::new("w", Span::call_site()));
+        rewriter.bind(&Ident::new("cx", Span::call_site()));
+        rewriter.expr(&mut body);
+        let caps: Vec<(String, bool)> = rewriter
+            .captures
+            .take()
+            .unwrap()
+            .iter()
+            .map(|c| (c.ident.to_string(), c.mutated))
+            .collect();
+        let out = body.to_token_stream().to_string();
+        assert!(errors.finish().is_ok());
+        // `n` and `cx` are locals, `Some` a constructor; the rest are captures, in order of
+        // first use, `total` assigned.
+        assert_eq!(
+            caps,
+            [("LIMIT".into(), false), ("total".into(), true), ("other".into(), false)]
+        );
+        assert!(out.contains("let n @ _ = __aspawn_capture_LIMIT"), "{out}");
+        assert!(out.contains("add_assign (& mut __aspawn_capture_total , n)"), "{out}");
+        assert!(!out.contains("value ("), "{out}");
     }
 
     #[test]

@@ -170,6 +170,9 @@ impl super::Command {
     /// several helpers from one hook instead). `hook_fn` is passed by name: `#[aspawn::child]`
     /// makes the name a value, of the type `fn(HookToken<hook_fn>)`.
     ///
+    /// For a closure, write `aspawn::child_hook!(cmd, move |cx| …)`: a method cannot check a
+    /// closure's body, the macro does.
+    ///
     /// ```
     /// use aspawn::{Command, Ctx, Failure, Fd, ResultExt};
     /// use std::io::Read;
@@ -217,9 +220,30 @@ impl super::Command {
     }
 }
 
+/// `aspawn::child_hook!(cmd, move |cx| …)`: sets a *child closure* as the command's hook;
 /// `aspawn::child_hook!(cmd, hook_fn, (args…))`: the same as
-/// [`cmd.child_hook(hook_fn, (args…))`](crate::Command::child_hook), kept for code written
-/// against its first form. Evaluates to `&mut Command`.
+/// [`cmd.child_hook(hook_fn, (args…))`](crate::Command::child_hook). Evaluates to
+/// `&mut Command`.
+///
+/// The closure returns `Result<(), Failure>` and is checked like the closure of
+/// [`spawn!`](crate::spawn) (see its `# Safety`): its body by the rules of `#[aspawn::child]`,
+/// its captures placed into the child's stack by the sealed placement, never borrowed. The
+/// `Command` keeps the captured values for every spawn, so each must be
+/// `Clone + Send + Sync + 'static` (integers, `Fd`, `c"…"` literals, `&'static str` …): a
+/// borrowed fd is refused by the borrow checker (capture `Fd::from_raw(fd.as_raw_fd())` while
+/// the fd stays open).
+///
+/// ```
+/// use aspawn::{Command, ResultExt};
+///
+/// let nice = 5;
+/// let mut cmd = Command::new("true");
+/// aspawn::child_hook!(cmd, move |cx| {
+///     cx.setpriority(aspawn::consts::PRIO_PROCESS, 0, nice).context("setpriority")
+/// });
+/// assert!(cmd.status()?.success());
+/// # Ok::<(), std::io::Error>(())
+/// ```
 ///
 /// ```
 /// use aspawn::{Command, Ctx, Failure};
@@ -235,6 +259,15 @@ impl super::Command {
 /// ```
 #[macro_export]
 macro_rules! child_hook {
+    ($cmd:expr, move $($closure:tt)+) => {
+        $crate::__private::__child_hook_closure!($cmd, move $($closure)+)
+    };
+    ($cmd:expr, |$($closure:tt)*) => {
+        $crate::__private::__child_hook_closure!($cmd, |$($closure)*)
+    };
+    ($cmd:expr, || $($closure:tt)*) => {
+        $crate::__private::__child_hook_closure!($cmd, || $($closure)*)
+    };
     ($cmd:expr, $hook:path, ()) => {
         $cmd.child_hook($hook, ())
     };

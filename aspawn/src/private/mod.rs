@@ -12,7 +12,13 @@ pub use crate::error::{ChildResult, Failure, SpawnError};
 use crate::spawned::Spawned;
 pub use crate::stack::Placer;
 use crate::stack::Stack;
+pub use closure::{
+    Capturable, CheckedClosure, Closure, capture, hook_closure, refused, spawn_closure,
+};
 
+pub mod closure;
+#[doc(hidden)]
+pub use aspawn_macros::__child_hook_closure;
 pub mod methods;
 pub mod ops;
 
@@ -201,6 +207,11 @@ mod sealed {
 }
 
 /// The return types of a spawnable child: `ChildResult` and `i32` (an exit code).
+#[diagnostic::on_unimplemented(
+    message = "a spawned child returns `ChildResult` or `i32` (an exit code), not `{Self}`",
+    label = "this child returns `{Self}`",
+    note = "end the body with `cx.execve(…).context(\"execve\")`, `cx.exit(code)`, an `i32`, or `Ok(…)`/`Err(…)` of a `ChildResult`"
+)]
 pub trait ChildReturn: sealed::Sealed {
     /// `Ok(exit code)` or the failure to report.
     fn into_exit(self) -> Result<i32, Failure>;
@@ -211,6 +222,26 @@ impl ChildReturn for i32 {
     #[inline(always)]
     fn into_exit(self) -> Result<i32, Failure> {
         Ok(self)
+    }
+}
+
+/// Names `!` on stable Rust: the output type of `fn() -> !`.
+pub trait FnOutput {
+    /// The function's return type.
+    type Output;
+}
+impl<R> FnOutput for fn() -> R {
+    type Output = R;
+}
+/// `!`, the type of a child closure whose body never returns (`move |cx| cx.exit(3)`): in
+/// edition 2024 a diverging body's type falls back to `!`, not `()`.
+pub type Never = <fn() -> ! as FnOutput>::Output;
+
+impl sealed::Sealed for Never {}
+impl ChildReturn for Never {
+    #[inline(always)]
+    fn into_exit(self) -> Result<i32, Failure> {
+        match self {}
     }
 }
 
