@@ -772,7 +772,6 @@ impl Place<child::Plan> for &Prepared<'_> {
 }
 
 /// The arguments of a [`Command`] ([`Command::get_args`]).
-#[derive(Debug)]
 pub struct CommandArgs<'a> {
     inner: std::slice::Iter<'a, OsString>,
 }
@@ -789,8 +788,20 @@ impl<'a> Iterator for CommandArgs<'a> {
 
 impl ExactSizeIterator for CommandArgs<'_> {}
 
+impl std::fmt::Debug for CommandArgs<'_> {
+    /// As std's.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct List<'a>(std::slice::Iter<'a, OsString>);
+        impl std::fmt::Debug for List<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_list().entries(self.0.clone().map(|a| CDebug(a))).finish()
+            }
+        }
+        f.debug_struct("CommandArgs").field("inner", &List(self.inner.clone())).finish()
+    }
+}
+
 /// The environment changes of a [`Command`] ([`Command::get_envs`]).
-#[derive(Debug)]
 pub struct CommandEnvs<'a> {
     inner: std::collections::btree_map::Iter<'a, OsString, Option<OsString>>,
 }
@@ -807,24 +818,149 @@ impl<'a> Iterator for CommandEnvs<'a> {
 
 impl ExactSizeIterator for CommandEnvs<'_> {}
 
+impl std::fmt::Debug for CommandEnvs<'_> {
+    /// As std's.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommandEnvs").field("iter", &self.inner).finish()
+    }
+}
+
+/// `{:?}` prints a shell-like line and `{:#?}` a struct, exactly as std's `Command` does on
+/// Linux (the same escapes: the program, argv\[0\] and the working directory as C strings, the
+/// other arguments and the environment's values as `OsStr`s, a string with a NUL as std's
+/// `"<string-with-nul>"`). The alternate form then lists aspawn's own options, when set, after
+/// std's fields.
 impl std::fmt::Debug for Command {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if f.alternate() {
+            return self.fmt_struct(f);
+        }
         if let Some(dir) = &self.cwd {
-            write!(f, "cd {dir:?} && ")?;
+            write!(f, "cd {:?} && ", CDebug(dir.as_os_str()))?;
+        }
+        if self.env.clear {
+            write!(f, "env -i ")?;
+        } else {
+            let mut removed = self.env.vars.iter().filter(|(_, v)| v.is_none()).peekable();
+            if removed.peek().is_some() {
+                write!(f, "env ")?;
+            }
+            for (k, _) in removed {
+                write!(f, "-u {} ", k.to_string_lossy())?;
+            }
         }
         for (k, v) in &self.env.vars {
-            match v {
-                Some(v) => write!(f, "{}={v:?} ", k.to_string_lossy())?,
-                None => write!(f, "-u {} ", k.to_string_lossy())?,
+            if let Some(v) = v {
+                write!(f, "{}={v:?} ", k.to_string_lossy())?;
             }
         }
         if self.args[0] != self.program {
-            write!(f, "[{:?}] ", self.program)?;
+            write!(f, "[{:?}] ", CDebug(&self.program))?;
         }
-        write!(f, "{:?}", self.args[0])?;
+        write!(f, "{:?}", CDebug(&self.args[0]))?;
         for a in &self.args[1..] {
-            write!(f, " {a:?}")?;
+            write!(f, " {:?}", OsDebug(a))?;
         }
         Ok(())
+    }
+}
+
+impl Command {
+    fn fmt_struct(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Args<'a>(&'a [OsString]);
+        impl std::fmt::Debug for Args<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_list().entries(self.0.iter().map(|a| CDebug(a))).finish()
+            }
+        }
+        struct Env<'a>(&'a EnvChanges);
+        impl std::fmt::Debug for Env<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("CommandEnv")
+                    .field("clear", &self.0.clear)
+                    .field("vars", &self.0.vars)
+                    .finish()
+            }
+        }
+        let mut d = f.debug_struct("Command");
+        d.field("program", &CDebug(&self.program)).field("args", &Args(&self.args));
+        if self.env.clear || !self.env.vars.is_empty() {
+            d.field("env", &Env(&self.env));
+        }
+        if let Some(dir) = &self.cwd {
+            d.field("cwd", &Some(CDebug(dir.as_os_str())));
+        }
+        if self.uid.is_some() {
+            d.field("uid", &self.uid);
+        }
+        if self.gid.is_some() {
+            d.field("gid", &self.gid);
+        }
+        if self.groups.is_some() {
+            d.field("groups", &self.groups);
+        }
+        for (name, s) in
+            [("stdin", &self.stdin), ("stdout", &self.stdout), ("stderr", &self.stderr)]
+        {
+            if let Some(s) = s {
+                d.field(name, &Some(stdio::StdShape(&s.0)));
+            }
+        }
+        if self.pgroup.is_some() {
+            d.field("pgroup", &self.pgroup);
+        }
+        // std prints its (unstable) `create_pidfd` option on Linux; aspawn has no such option
+        // (a `Child` gets its pidfd from `clone` itself), so this shows std's default.
+        d.field("create_pidfd", &false);
+        // aspawn's own options, which std's `Command` does not have.
+        if self.setsid {
+            d.field("setsid", &self.setsid);
+        }
+        if self.umask.is_some() {
+            d.field("umask", &self.umask);
+        }
+        if self.rlimits.iter().any(Option::is_some) {
+            let set: BTreeMap<usize, (u64, u64)> =
+                self.rlimits.iter().enumerate().filter_map(|(r, l)| Some((r, (*l)?))).collect();
+            d.field("rlimits", &set);
+        }
+        if self.pdeathsig.is_some() {
+            d.field("pdeathsig", &self.pdeathsig);
+        }
+        if !self.fd_map.is_empty() {
+            d.field("fd_map", &self.fd_map);
+        }
+        if self.hook.is_some() {
+            d.field("child_hook", &format_args!(".."));
+        }
+        if let Some(pool) = &self.pool {
+            d.field("stack_pool", &pool.stack_size());
+        }
+        if let Some(e) = &self.deferred {
+            d.field("deferred_error", e);
+        }
+        d.finish()
+    }
+}
+
+/// A string as std's `Command` stores it, a C string: its `Debug`, or std's placeholder for a
+/// string with a NUL.
+struct CDebug<'a>(&'a OsStr);
+
+impl std::fmt::Debug for CDebug<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match std::ffi::CString::new(self.0.as_bytes()) {
+            Ok(c) => c.fmt(f),
+            Err(_) => c"<string-with-nul>".fmt(f),
+        }
+    }
+}
+
+/// An argument as std's `Command::get_args` gives it back (the placeholder for a NUL).
+struct OsDebug<'a>(&'a OsStr);
+
+impl std::fmt::Debug for OsDebug<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if has_nul(self.0) { "<string-with-nul>".fmt(f) } else { self.0.fmt(f) }
     }
 }

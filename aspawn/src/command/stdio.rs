@@ -20,8 +20,38 @@ use std::process::{ChildStderr, ChildStdin, ChildStdout};
 /// assert_eq!(out.stdout, b"piped\n");
 /// # Ok::<(), std::io::Error>(())
 /// ```
-#[derive(Debug)]
 pub struct Stdio(pub(crate) Kind);
+
+impl std::fmt::Debug for Stdio {
+    /// `Stdio { .. }`, as std's.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stdio").finish_non_exhaustive()
+    }
+}
+
+/// A stream setting printed as std's `Command` prints its own in `{:#?}`.
+pub(crate) struct StdShape<'a>(pub(crate) &'a Kind);
+
+impl std::fmt::Debug for StdShape<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct FileDesc<'a>(&'a OwnedFd);
+        impl std::fmt::Debug for FileDesc<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_tuple("FileDesc").field(self.0).finish()
+            }
+        }
+        match self.0 {
+            Kind::Inherit => f.write_str("Inherit"),
+            Kind::Null => f.write_str("Null"),
+            Kind::Piped => f.write_str("MakePipe"),
+            Kind::Fd(fd) => f.debug_tuple("Fd").field(&FileDesc(fd)).finish(),
+            Kind::Parent(n) => {
+                let fd = if *n == 1 { super::io::stdout_fd() } else { super::io::stderr_fd() };
+                f.debug_tuple("StaticFd").field(&fd).finish()
+            }
+        }
+    }
+}
 
 #[derive(Debug)]
 pub(crate) enum Kind {
