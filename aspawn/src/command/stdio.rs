@@ -92,6 +92,22 @@ impl From<OwnedFd> for Stdio {
     }
 }
 
+#[allow(unsafe_code)]
+impl std::os::fd::FromRawFd for Stdio {
+    /// The child uses this fd, which the `Stdio` (and the `Command` it is given to) now owns and
+    /// closes, as with std's `Stdio::from_raw_fd`.
+    ///
+    /// # Safety
+    ///
+    /// `fd` must be an open file descriptor that nothing else owns or closes (the contract of
+    /// [`OwnedFd::from_raw_fd`]).
+    unsafe fn from_raw_fd(fd: std::os::fd::RawFd) -> Stdio {
+        // SAFETY: the caller hands over an open fd that nothing else owns, which is
+        // `OwnedFd::from_raw_fd`'s contract.
+        Stdio(Kind::Fd(unsafe { OwnedFd::from_raw_fd(fd) }))
+    }
+}
+
 impl From<File> for Stdio {
     /// The child uses this file.
     fn from(f: File) -> Stdio {
