@@ -16,12 +16,19 @@
 //!   `fork` for `pre_exec`, `uid`, … and glibc's `execvp` there runs a script without `#!` with
 //!   `/bin/sh`; std's default `posix_spawn` path, like ours, fails with `ENOEXEC`
 //!   ("Exec format error") for such a script.
-//! - **Stdio is reusable**: [`Stdio`] is ours, not std's (std's is opaque); an fd given with
-//!   `Stdio::from` stays in the `Command` and serves every spawn.
+//! - **Stdio is reusable**: [`Stdio`] is ours, not std's; an fd given with `Stdio::from` stays
+//!   in the `Command` and serves every spawn. A `std::process::Stdio` converts with
+//!   `Stdio::from` (std's has no getter: its setting is read from std's `Debug` output).
+//! - **Conversions with std's `Command`**: `Command::from(std_command)` carries what std
+//!   shows (getters, and its `{:#?}` for the cleared environment, argv\[0\], ids, process
+//!   group and streams), not its `pre_exec` closures; `std::process::Command::try_from(&cmd)`
+//!   refuses what std cannot express on stable ([`ToStdError`] names it: `groups`, `setsid`,
+//!   `umask`, `rlimit`, `pdeathsig`, `keep_fd`/`fd_map`, `child_hook`).
 //! - **Extras**: `setsid`, `umask`, `rlimit`, `pdeathsig`, `keep_fd`/`fd_map` (which also close
 //!   every other fd), `groups` on stable, and a choice of [`StackPool`].
 
 pub(crate) mod child;
+mod convert;
 pub(crate) mod environ;
 mod hook;
 mod process;
@@ -40,6 +47,7 @@ use crate::pool::StackPool;
 use crate::spawned::Spawned;
 use crate::stack::{Placer, Stack};
 
+pub use convert::ToStdError;
 pub use hook::HookCall;
 #[cfg(feature = "tokio")]
 pub(crate) use process::finish;
@@ -543,6 +551,14 @@ impl Command {
                 }
                 (Some(Kind::Fd(_)), _) => Want::Fd,
                 (Some(Kind::Parent(p)), _) => Want::Parent(*p),
+                (Some(Kind::Unreadable), _) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::Unsupported,
+                        "a std::process::Stdio converted to aspawn::Stdio whose setting could \
+                         not be read from std's Debug output: use aspawn::Stdio::piped(), \
+                         null(), inherit() or Stdio::from(fd) instead",
+                    ));
+                }
             };
             want[n] = kind;
         }

@@ -49,6 +49,7 @@ impl std::fmt::Debug for StdShape<'_> {
                 let fd = if *n == 1 { super::io::stdout_fd() } else { super::io::stderr_fd() };
                 f.debug_tuple("StaticFd").field(&fd).finish()
             }
+            Kind::Unreadable => f.write_str("Unreadable"),
         }
     }
 }
@@ -61,6 +62,8 @@ pub(crate) enum Kind {
     Fd(OwnedFd),
     /// The parent's own stdout (1) or stderr (2) (`Stdio::from(io::stdout())`), never closed.
     Parent(i32),
+    /// A `std::process::Stdio` whose setting could not be read: fails every spawn.
+    Unreadable,
 }
 
 impl Stdio {
