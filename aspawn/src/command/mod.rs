@@ -94,8 +94,13 @@ pub struct Command {
     umask: Option<u32>,
     rlimits: [Option<(u64, u64)>; child::RLIMITS],
     pdeathsig: Option<i32>,
-    /// `child fd -> the parent's fd` (our own duplicate, close-on-exec).
+    /// `child fd -> the parent's fd` (our own duplicate, close-on-exec; or, from `fd`, the
+    /// caller's fd itself).
     fd_map: BTreeMap<i32, OwnedFd>,
+    /// The child fds of `fd_map` given with [`Command::fd`]: closed by the next spawn.
+    spent_by_spawn: std::collections::BTreeSet<i32>,
+    /// `keep_fd`/`fd_map` was used: the child closes every fd it was not given.
+    close_others: bool,
     hook: Option<hook::Hook>,
     pool: Option<StackPool>,
     saw_nul: bool,
@@ -156,6 +161,8 @@ impl Command {
             rlimits: [None; child::RLIMITS],
             pdeathsig: None,
             fd_map: BTreeMap::new(),
+            spent_by_spawn: std::collections::BTreeSet::new(),
+            close_others: false,
             hook: None,
             pool: None,
             saw_nul,
@@ -366,7 +373,10 @@ impl Command {
     /// Keeps `fd` open in the child under the same number. Once any `keep_fd` or `fd_map` is
     /// given, the child closes every other fd above 2 before `execve`.
     ///
-    /// The `Command` keeps its own duplicate, so `fd` may be closed after this call.
+    /// The `Command` keeps its own duplicate, so `fd` may be closed after this call, and every
+    /// spawn of the `Command` gets it. Unlike std's `CommandExt::fd`, a value passed here (an
+    /// `OwnedFd`, a `File`) is therefore closed at once, not at the spawn: pass a borrow
+    /// (`&file`) to keep yours, or use [`Command::fd`] for std's behaviour.
     pub fn keep_fd<F: AsFd>(&mut self, fd: F) -> &mut Command {
         let n = fd.as_fd().as_raw_fd();
         self.fd_map(fd, n)
@@ -375,6 +385,9 @@ impl Command {
     /// Makes the parent's `parent_fd` the child's `child_fd`. Once any `keep_fd` or `fd_map` is
     /// given, the child closes every other fd above 2 before `execve`. A `child_fd` of 0, 1 or
     /// 2 overrides [`Command::stdin`]/`stdout`/`stderr`.
+    ///
+    /// As with [`Command::keep_fd`], the `Command` keeps its own duplicate (for every spawn),
+    /// and a `parent_fd` passed by value is closed at once; [`Command::fd`] is std's shape.
     ///
     /// ```
     /// use aspawn::Command;
@@ -394,12 +407,44 @@ impl Command {
             self.deferred = Some(io::Error::from_raw_os_error(crate::Errno::BADF.raw_os_error()));
             return self;
         }
+        self.close_others = true;
         match parent_fd.as_fd().try_clone_to_owned() {
             Ok(fd) => {
                 self.fd_map.insert(child_fd, fd);
+                self.spent_by_spawn.remove(&child_fd);
             }
             Err(e) => self.deferred = Some(e),
         }
+        self
+    }
+
+    /// Makes `old_fd` the child's `new_fd`, as std's (unstable) `CommandExt::fd`: the
+    /// `Command` takes `old_fd` as it is (no duplicate: it stays open at its number until the
+    /// spawn), and the next spawn closes it in the parent once the child has its copy; a later
+    /// spawn of the same `Command` no longer passes it. Other fds are inherited as usual
+    /// (nothing else is closed, unlike [`Command::keep_fd`]/[`Command::fd_map`]). A `new_fd` of
+    /// 0, 1 or 2 overrides [`Command::stdin`]/`stdout`/`stderr`.
+    ///
+    /// ```
+    /// use aspawn::{Command, Stdio};
+    /// use std::io::Write;
+    ///
+    /// let (r, mut w) = std::io::pipe()?;
+    /// let mut child =
+    ///     Command::new("sh").args(["-c", "cat <&9"]).fd(9, r).stdout(Stdio::piped()).spawn()?;
+    /// w.write_all(b"through fd 9")?;
+    /// drop(w);
+    /// assert_eq!(child.wait_with_output()?.stdout, b"through fd 9");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn fd(&mut self, new_fd: std::os::fd::RawFd, old_fd: impl Into<OwnedFd>) -> &mut Command {
+        let old_fd = old_fd.into();
+        if new_fd < 0 {
+            self.deferred = Some(io::Error::from_raw_os_error(crate::Errno::BADF.raw_os_error()));
+            return self;
+        }
+        self.fd_map.insert(new_fd, old_fd);
+        self.spent_by_spawn.insert(new_fd);
         self
     }
 
@@ -487,6 +532,16 @@ impl Command {
     }
 
     fn spawn_with(&mut self, defaults: [Default_; 3]) -> io::Result<PendingChild> {
+        let spawned = self.spawn_once(defaults);
+        // The fds given with `fd` belong to this spawn only, as with std: closed now (the
+        // child, if any, has its own copies).
+        for n in std::mem::take(&mut self.spent_by_spawn) {
+            self.fd_map.remove(&n);
+        }
+        spawned
+    }
+
+    fn spawn_once(&mut self, defaults: [Default_; 3]) -> io::Result<PendingChild> {
         let prepared = self.prepare(defaults)?;
         let stack = self.stack_for(&prepared)?;
         let spawned = match self.spawn_on(stack, &prepared) {
@@ -774,7 +829,7 @@ impl Place<child::Plan> for &Prepared<'_> {
             (prog, argv, envp, cwd),
             fds,
             (
-                (!cmd.fd_map.is_empty()).then_some(close_flags),
+                cmd.close_others.then_some(close_flags),
                 cmd.setsid,
                 cmd.pgroup,
                 cmd.umask,
