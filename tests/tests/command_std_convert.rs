@@ -19,6 +19,9 @@ fn std_output(cmd: &mut std::process::Command) -> std::process::Output {
 
 #[test]
 fn aspawn_to_std_carries_program_args_arg0_env_cwd_and_streams() {
+    // SAFETY: std serializes `set_var` with every other std access to the environment (std's
+    // `Command` and aspawn's read it through std, under its lock); nothing in this binary reads
+    // `environ` without that lock.
     unsafe { std::env::set_var("CONV1_INHERITED", "1") };
     let mut ours = Command::new("sh");
     ours.args(["-c", &script(1), "one"]).arg0("zero").current_dir("/tmp");
@@ -112,6 +115,9 @@ fn nothing(cx: &aspawn::Ctx) -> Result<(), aspawn::Failure> {
 
 #[test]
 fn std_to_aspawn_carries_what_std_shows() {
+    // SAFETY: std serializes `set_var` with every other std access to the environment (std's
+    // `Command` and aspawn's read it through std, under its lock); nothing in this binary reads
+    // `environ` without that lock.
     unsafe { std::env::set_var("CONV2_INHERITED", "1") };
     let mut theirs = std::process::Command::new("sh");
     theirs.args(["-c", &script(2), "one"]).arg0("ze'ro\u{e9}").current_dir("/tmp");

@@ -4,6 +4,7 @@
 //! 7433ba62b10126b0ae8b78d711f19402db663101 (MIT OR Apache-2.0). Changed: the import, and
 //! `CommandExt::arg0(&mut command, …)` written as a method call (aspawn has no `CommandExt`
 //! trait: `arg0` is an inherent method).
+#![allow(clippy::redundant_static_lifetimes, clippy::needless_borrows_for_generic_args)] // upstream's code, as it is
 
 use aspawn::Command;
 

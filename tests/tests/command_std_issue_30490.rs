@@ -8,6 +8,7 @@
 //! pipes); the child is `sh` writing the same two lines rather than this binary re-run with
 //! `--child` (a re-run test binary would also print the harness's own lines); `libc` comes from
 //! the crate graph rather than `rustc_private`.
+#![allow(clippy::undocumented_unsafe_blocks)] // upstream's libc calls, as they are
 
 use std::fs::File;
 use std::io::{Read, Write};

@@ -24,6 +24,14 @@
 //!   group and streams), not its `pre_exec` closures; `std::process::Command::try_from(&cmd)`
 //!   refuses what std cannot express on stable ([`ToStdError`] names it: `groups`, `setsid`,
 //!   `umask`, `rlimit`, `pdeathsig`, `keep_fd`/`fd_map`, `child_hook`).
+//! - **`keep_fd`/`fd_map` keep a duplicate**, so every spawn of the `Command` gets the fd; a
+//!   value passed to them is closed at once (pass a borrow to keep yours). [`Command::fd`] is
+//!   std's `CommandExt::fd`: the fd itself, open until the spawn, which closes it.
+//! - **An fd map is applied as a map**: with `fd(a, fd_at_b)` and `fd(b, fd_at_a)` the child's
+//!   `a` and `b` are swapped; std applies its `fd` mappings one `dup2` after the other, so the
+//!   second copies what the first put there ("clobbered", in std's own test).
+//! - **`{:#?}` shows aspawn's options too** (after std's fields, when set), and
+//!   `create_pidfd: false` always: aspawn has no such option, a child's pidfd comes from `clone`.
 //! - **Extras**: `setsid`, `umask`, `rlimit`, `pdeathsig`, `keep_fd`/`fd_map` (which also close
 //!   every other fd), `groups` on stable, and a choice of [`StackPool`].
 

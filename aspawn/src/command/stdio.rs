@@ -103,7 +103,7 @@ impl std::os::fd::FromRawFd for Stdio {
     /// # Safety
     ///
     /// `fd` must be an open file descriptor that nothing else owns or closes (the contract of
-    /// [`OwnedFd::from_raw_fd`]).
+    /// `OwnedFd`'s [`from_raw_fd`](std::os::fd::FromRawFd::from_raw_fd)).
     unsafe fn from_raw_fd(fd: std::os::fd::RawFd) -> Stdio {
         // SAFETY: the caller hands over an open fd that nothing else owns, which is
         // `OwnedFd::from_raw_fd`'s contract.
