@@ -197,3 +197,22 @@ fn std_stdio_converts() {
     assert_eq!(format!("{c:#?}"), format!("{s:#?}"));
     assert!(c.status().unwrap().success());
 }
+
+/// A NUL in std's program, argument or working directory (std keeps a placeholder and refuses
+/// the spawn with `InvalidInput`): the converted command refuses it too, as std does.
+#[test]
+fn std_to_aspawn_keeps_refusing_a_nul() {
+    let mut cases = [
+        std::process::Command::new("ec\0ho"),
+        std::process::Command::new("echo"),
+        std::process::Command::new("echo"),
+    ];
+    cases[1].arg("a\0b");
+    cases[2].current_dir("/t\0mp");
+    for mut theirs in cases {
+        let std_kind = theirs.status().unwrap_err().kind();
+        assert_eq!(std_kind, std::io::ErrorKind::InvalidInput);
+        let mut ours = Command::from(theirs);
+        assert_eq!(ours.status().unwrap_err().kind(), std_kind);
+    }
+}

@@ -161,8 +161,10 @@ impl From<std::process::Command> for Command {
     /// output the cleared environment, argv\[0\], uid, gid, groups, process group and the
     /// three streams (an fd `cmd` owns is duplicated before `cmd` is dropped).
     ///
-    /// Not carried over, because std does not show them: `pre_exec` closures (and what
-    /// `CommandExt::exec` and `chroot` callers set through them), std's `create_pidfd`. A
+    /// Not carried over, because std does not show them: `pre_exec` closures, std's
+    /// `create_pidfd`. A program, argument or working directory with a NUL, which std keeps as
+    /// `"<string-with-nul>"` and refuses at the spawn, is refused at the spawn too
+    /// (`InvalidInput`) — and so is that literal string. A
     /// setting std shows in a way this version cannot read makes every spawn of the result
     /// fail with `ErrorKind::Unsupported`, naming it, rather than run a child without it.
     fn from(cmd: std::process::Command) -> Command {
@@ -177,37 +179,53 @@ impl From<std::process::Command> for Command {
         if let Some(dir) = cmd.get_current_dir() {
             out.current_dir(dir);
         }
-        let shown = format!("{cmd:#?}");
-        for (name, value) in fields(&shown) {
-            let applied = match name {
-                "stdin" | "stdout" | "stderr" => match stream(&cmd, value) {
-                    Some(kind) => {
-                        let s = Some(Stdio(kind));
-                        match name {
-                            "stdin" => out.stdin = s,
-                            "stdout" => out.stdout = s,
-                            _ => out.stderr = s,
-                        }
-                        Ok(())
-                    }
-                    None => Err(name),
-                },
-                _ => apply(&mut out, name, value),
-            };
-            if let Err(what) = applied {
-                out.deferred = Some(io::Error::new(
-                    io::ErrorKind::Unsupported,
-                    format!(
-                        "converted from a std::process::Command whose `{what}` could not be read \
-                         from its Debug output: {}",
-                        value.trim()
-                    ),
-                ));
-                break;
-            }
+        // std keeps a string with a NUL as this placeholder (and fails its spawn): so do we.
+        let placeholder = std::ffi::OsStr::new("<string-with-nul>");
+        let dir = cmd.get_current_dir().map(|d| d.as_os_str());
+        if std::iter::once(cmd.get_program())
+            .chain(cmd.get_args())
+            .chain(dir)
+            .any(|s| s == placeholder)
+        {
+            out.saw_nul = true;
         }
+        let shown = format!("{cmd:#?}");
+        carry(&mut out, &shown, &cmd);
         drop(cmd);
         out
+    }
+}
+
+/// Applies what std's `{:#?}` output `shown` of `holder` says to `out`, or makes `out` fail its
+/// spawns, naming the first field it cannot read.
+fn carry(out: &mut Command, shown: &str, holder: &std::process::Command) {
+    for (name, value) in fields(shown) {
+        let applied = match name {
+            "stdin" | "stdout" | "stderr" => match stream(holder, value) {
+                Some(kind) => {
+                    let s = Some(Stdio(kind));
+                    match name {
+                        "stdin" => out.stdin = s,
+                        "stdout" => out.stdout = s,
+                        _ => out.stderr = s,
+                    }
+                    Ok(())
+                }
+                None => Err(name),
+            },
+            _ => apply(out, name, value),
+        };
+        if let Err(what) = applied {
+            out.deferred = Some(io::Error::new(
+                io::ErrorKind::Unsupported,
+                format!(
+                    "converted from a std::process::Command whose `{what}` could not be read \
+                     from its Debug output: {}",
+                    value.trim()
+                ),
+            ));
+            break;
+        }
     }
 }
 
@@ -391,4 +409,42 @@ fn unescape(s: &str) -> Option<OsString> {
         }
     }
     Some(OsString::from_vec(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A field this version does not know (a later std's), or a stream it cannot read: every
+    /// spawn fails with `Unsupported`, naming it, rather than run without it.
+    #[test]
+    fn what_cannot_be_read_fails_the_spawn() {
+        let holder = std::process::Command::new("true");
+        for (shown, name) in [
+            (
+                "Command {\n    program: \"true\",\n    args: [\n        \"true\",\n    ],\n    \
+                 chroot: Some(\n        \"/\",\n    ),\n    create_pidfd: false,\n}",
+                "chroot",
+            ),
+            (
+                "Command {\n    program: \"true\",\n    args: [\n        \"true\",\n    ],\n    \
+                 stdout: Some(\n        Socket(\n            7,\n        ),\n    ),\n}",
+                "stdout",
+            ),
+            (
+                "Command {\n    program: \"true\",\n    args: [\n        \"true\",\n    ],\n    \
+                 env: CommandEnv {\n        cleared: true,\n    },\n}",
+                "env",
+            ),
+        ] {
+            let mut out = Command::new("true");
+            carry(&mut out, shown, &holder);
+            let err = out.status().unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::Unsupported);
+            assert!(err.to_string().contains(&format!("`{name}`")), "{err}");
+        }
+        let mut out = Command::new("true");
+        carry(&mut out, &format!("{holder:#?}"), &holder);
+        assert!(out.status().unwrap().success());
+    }
 }
