@@ -56,3 +56,17 @@ fn fd_map_keeps_a_duplicate_for_every_spawn() {
     r.read_to_string(&mut s).unwrap();
     assert_eq!(s, "hi\nhi\n");
 }
+
+/// `fd(n, fd_at_n)`: the fd already has the child's number (and is close-on-exec, as every fd
+/// std opens): the child still gets it.
+#[test]
+fn fd_at_its_own_number_reaches_the_child() {
+    let (r, mut w) = std::io::pipe().unwrap();
+    let n = r.as_raw_fd();
+    let mut cmd = Command::new("cat");
+    cmd.arg(format!("/dev/fd/{n}")).stdout(Stdio::piped()).fd(n, r);
+    let child = cmd.spawn().unwrap();
+    w.write_all(b"same number").unwrap();
+    drop(w);
+    assert_eq!(child.wait_with_output().unwrap().stdout, b"same number");
+}

@@ -166,6 +166,9 @@ fn std_stdio_converts() {
         .unwrap();
     assert_eq!(out.stdout, b"piped\n");
     assert!(Stdio::from(std::process::Stdio::piped()).makes_pipe());
+    // Given straight to the builder, as code written for std does.
+    let out = Command::new("echo").arg("direct").stdout(std::process::Stdio::piped()).output();
+    assert_eq!(out.unwrap().stdout, b"direct\n");
 
     // `null` as stdin: `cat` sees end of file at once; as stdout: nothing reaches the pipe.
     let out = Command::new("cat").stdin(Stdio::from(std::process::Stdio::null())).output().unwrap();

@@ -7,7 +7,9 @@ use std::process::{ChildStderr, ChildStdin, ChildStdout};
 
 /// Describes what to do with a standard stream of a child process, as
 /// [`std::process::Stdio`] does: [`Stdio::inherit`], [`Stdio::piped`], [`Stdio::null`], or any
-/// open file descriptor (`Stdio::from(file)`, `Stdio::from(child_stdout)`, `Stdio::from(owned_fd)`).
+/// open file descriptor (`Stdio::from(file)`, `Stdio::from(child_stdout)`, `Stdio::from(owned_fd)`,
+/// `Stdio::from_raw_fd(n)`). A `std::process::Stdio` converts too (`Stdio::from(std_stdio)`, or
+/// given straight to `Command::stdout` …), with the same setting.
 ///
 /// Unlike std's, this `Stdio` is not consumed by a spawn: a `Command` can be spawned again with
 /// the same configuration (an fd given with `From` stays open in the `Command` and is connected
