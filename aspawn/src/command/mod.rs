@@ -23,7 +23,7 @@
 //!   shows (getters, and its `{:#?}` for the cleared environment, argv\[0\], ids, process
 //!   group and streams), not its `pre_exec` closures; `std::process::Command::try_from(&cmd)`
 //!   refuses what std cannot express on stable ([`ToStdError`] names it: `groups`, `setsid`,
-//!   `umask`, `rlimit`, `pdeathsig`, `keep_fd`/`fd_map`, `child_hook`).
+//!   `umask`, `rlimit`, `pdeathsig`, `keep_fd`/`fd_map`, `fd`, `child_hook`).
 //! - **`keep_fd`/`fd_map` keep a duplicate**, so every spawn of the `Command` gets the fd; a
 //!   value passed to them is closed at once (pass a borrow to keep yours). [`Command::fd`] is
 //!   std's `CommandExt::fd`: the fd itself, open until the spawn, which closes it.
