@@ -67,7 +67,7 @@ fn aspawn_to_std_carries_program_args_arg0_env_cwd_and_streams() {
 #[test]
 fn aspawn_to_std_refuses_what_std_cannot_express() {
     type Setter = fn(&mut Command);
-    let cases: [(&str, Setter); 7] = [
+    let cases: [(&str, Setter); 8] = [
         ("groups", |c| {
             c.groups(&[0]);
         }),
@@ -85,6 +85,9 @@ fn aspawn_to_std_refuses_what_std_cannot_express() {
         }),
         ("fd_map", |c| {
             c.keep_fd(std::io::stdin());
+        }),
+        ("fd", |c| {
+            c.fd(9, std::fs::File::open("/dev/null").unwrap());
         }),
         ("child_hook", |c| {
             c.child_hook(nothing, ());
