@@ -16,12 +16,27 @@
 //!   `fork` for `pre_exec`, `uid`, … and glibc's `execvp` there runs a script without `#!` with
 //!   `/bin/sh`; std's default `posix_spawn` path, like ours, fails with `ENOEXEC`
 //!   ("Exec format error") for such a script.
-//! - **Stdio is reusable**: [`Stdio`] is ours, not std's (std's is opaque); an fd given with
-//!   `Stdio::from` stays in the `Command` and serves every spawn.
+//! - **Stdio is reusable**: [`Stdio`] is ours, not std's; an fd given with `Stdio::from` stays
+//!   in the `Command` and serves every spawn. A `std::process::Stdio` converts with
+//!   `Stdio::from` (std's has no getter: its setting is read from std's `Debug` output).
+//! - **Conversions with std's `Command`**: `Command::from(std_command)` carries what std
+//!   shows (getters, and its `{:#?}` for the cleared environment, argv\[0\], ids, process
+//!   group and streams), not its `pre_exec` closures; `std::process::Command::try_from(&cmd)`
+//!   refuses what std cannot express on stable ([`ToStdError`] names it: `groups`, `setsid`,
+//!   `umask`, `rlimit`, `pdeathsig`, `keep_fd`/`fd_map`, `fd`, `child_hook`).
+//! - **`keep_fd`/`fd_map` keep a duplicate**, so every spawn of the `Command` gets the fd; a
+//!   value passed to them is closed at once (pass a borrow to keep yours). [`Command::fd`] is
+//!   std's `CommandExt::fd`: the fd itself, open until the spawn, which closes it.
+//! - **An fd map is applied as a map**: with `fd(a, fd_at_b)` and `fd(b, fd_at_a)` the child's
+//!   `a` and `b` are swapped; std applies its `fd` mappings one `dup2` after the other, so the
+//!   second copies what the first put there ("clobbered", in std's own test).
+//! - **`{:#?}` shows aspawn's options too** (after std's fields, when set), and
+//!   `create_pidfd: false` always: aspawn has no such option, a child's pidfd comes from `clone`.
 //! - **Extras**: `setsid`, `umask`, `rlimit`, `pdeathsig`, `keep_fd`/`fd_map` (which also close
 //!   every other fd), `groups` on stable, and a choice of [`StackPool`].
 
 pub(crate) mod child;
+mod convert;
 pub(crate) mod environ;
 mod hook;
 mod process;
@@ -40,6 +55,7 @@ use crate::pool::StackPool;
 use crate::spawned::Spawned;
 use crate::stack::{Placer, Stack};
 
+pub use convert::ToStdError;
 pub use hook::HookCall;
 #[cfg(feature = "tokio")]
 pub(crate) use process::finish;
@@ -86,8 +102,13 @@ pub struct Command {
     umask: Option<u32>,
     rlimits: [Option<(u64, u64)>; child::RLIMITS],
     pdeathsig: Option<i32>,
-    /// `child fd -> the parent's fd` (our own duplicate, close-on-exec).
+    /// `child fd -> the parent's fd` (our own duplicate, close-on-exec; or, from `fd`, the
+    /// caller's fd itself).
     fd_map: BTreeMap<i32, OwnedFd>,
+    /// The child fds of `fd_map` given with [`Command::fd`]: closed by the next spawn.
+    spent_by_spawn: std::collections::BTreeSet<i32>,
+    /// `keep_fd`/`fd_map` was used: the child closes every fd it was not given.
+    close_others: bool,
     hook: Option<hook::Hook>,
     pool: Option<StackPool>,
     saw_nul: bool,
@@ -148,6 +169,8 @@ impl Command {
             rlimits: [None; child::RLIMITS],
             pdeathsig: None,
             fd_map: BTreeMap::new(),
+            spent_by_spawn: std::collections::BTreeSet::new(),
+            close_others: false,
             hook: None,
             pool: None,
             saw_nul,
@@ -358,7 +381,10 @@ impl Command {
     /// Keeps `fd` open in the child under the same number. Once any `keep_fd` or `fd_map` is
     /// given, the child closes every other fd above 2 before `execve`.
     ///
-    /// The `Command` keeps its own duplicate, so `fd` may be closed after this call.
+    /// The `Command` keeps its own duplicate, so `fd` may be closed after this call, and every
+    /// spawn of the `Command` gets it. Unlike std's `CommandExt::fd`, a value passed here (an
+    /// `OwnedFd`, a `File`) is therefore closed at once, not at the spawn: pass a borrow
+    /// (`&file`) to keep yours, or use [`Command::fd`] for std's behaviour.
     pub fn keep_fd<F: AsFd>(&mut self, fd: F) -> &mut Command {
         let n = fd.as_fd().as_raw_fd();
         self.fd_map(fd, n)
@@ -367,6 +393,9 @@ impl Command {
     /// Makes the parent's `parent_fd` the child's `child_fd`. Once any `keep_fd` or `fd_map` is
     /// given, the child closes every other fd above 2 before `execve`. A `child_fd` of 0, 1 or
     /// 2 overrides [`Command::stdin`]/`stdout`/`stderr`.
+    ///
+    /// As with [`Command::keep_fd`], the `Command` keeps its own duplicate (for every spawn),
+    /// and a `parent_fd` passed by value is closed at once; [`Command::fd`] is std's shape.
     ///
     /// ```
     /// use aspawn::Command;
@@ -386,12 +415,44 @@ impl Command {
             self.deferred = Some(io::Error::from_raw_os_error(crate::Errno::BADF.raw_os_error()));
             return self;
         }
+        self.close_others = true;
         match parent_fd.as_fd().try_clone_to_owned() {
             Ok(fd) => {
                 self.fd_map.insert(child_fd, fd);
+                self.spent_by_spawn.remove(&child_fd);
             }
             Err(e) => self.deferred = Some(e),
         }
+        self
+    }
+
+    /// Makes `old_fd` the child's `new_fd`, as std's (unstable) `CommandExt::fd`: the
+    /// `Command` takes `old_fd` as it is (no duplicate: it stays open at its number until the
+    /// spawn), and the next spawn closes it in the parent once the child has its copy; a later
+    /// spawn of the same `Command` no longer passes it. Other fds are inherited as usual
+    /// (nothing else is closed, unlike [`Command::keep_fd`]/[`Command::fd_map`]). A `new_fd` of
+    /// 0, 1 or 2 overrides [`Command::stdin`]/`stdout`/`stderr`.
+    ///
+    /// ```
+    /// use aspawn::{Command, Stdio};
+    /// use std::io::Write;
+    ///
+    /// let (r, mut w) = std::io::pipe()?;
+    /// let mut child =
+    ///     Command::new("sh").args(["-c", "cat <&9"]).fd(9, r).stdout(Stdio::piped()).spawn()?;
+    /// w.write_all(b"through fd 9")?;
+    /// drop(w);
+    /// assert_eq!(child.wait_with_output()?.stdout, b"through fd 9");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn fd(&mut self, new_fd: std::os::fd::RawFd, old_fd: impl Into<OwnedFd>) -> &mut Command {
+        let old_fd = old_fd.into();
+        if new_fd < 0 {
+            self.deferred = Some(io::Error::from_raw_os_error(crate::Errno::BADF.raw_os_error()));
+            return self;
+        }
+        self.fd_map.insert(new_fd, old_fd);
+        self.spent_by_spawn.insert(new_fd);
         self
     }
 
@@ -479,6 +540,16 @@ impl Command {
     }
 
     fn spawn_with(&mut self, defaults: [Default_; 3]) -> io::Result<PendingChild> {
+        let spawned = self.spawn_once(defaults);
+        // The fds given with `fd` belong to this spawn only, as with std: closed now (the
+        // child, if any, has its own copies).
+        for n in std::mem::take(&mut self.spent_by_spawn) {
+            self.fd_map.remove(&n);
+        }
+        spawned
+    }
+
+    fn spawn_once(&mut self, defaults: [Default_; 3]) -> io::Result<PendingChild> {
         let prepared = self.prepare(defaults)?;
         let stack = self.stack_for(&prepared)?;
         let spawned = match self.spawn_on(stack, &prepared) {
@@ -543,6 +614,14 @@ impl Command {
                 }
                 (Some(Kind::Fd(_)), _) => Want::Fd,
                 (Some(Kind::Parent(p)), _) => Want::Parent(*p),
+                (Some(Kind::Unreadable), _) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::Unsupported,
+                        "a std::process::Stdio converted to aspawn::Stdio whose setting could \
+                         not be read from std's Debug output: use aspawn::Stdio::piped(), \
+                         null(), inherit() or Stdio::from(fd) instead",
+                    ));
+                }
             };
             want[n] = kind;
         }
@@ -758,7 +837,7 @@ impl Place<child::Plan> for &Prepared<'_> {
             (prog, argv, envp, cwd),
             fds,
             (
-                (!cmd.fd_map.is_empty()).then_some(close_flags),
+                cmd.close_others.then_some(close_flags),
                 cmd.setsid,
                 cmd.pgroup,
                 cmd.umask,
@@ -772,7 +851,6 @@ impl Place<child::Plan> for &Prepared<'_> {
 }
 
 /// The arguments of a [`Command`] ([`Command::get_args`]).
-#[derive(Debug)]
 pub struct CommandArgs<'a> {
     inner: std::slice::Iter<'a, OsString>,
 }
@@ -789,8 +867,20 @@ impl<'a> Iterator for CommandArgs<'a> {
 
 impl ExactSizeIterator for CommandArgs<'_> {}
 
+impl std::fmt::Debug for CommandArgs<'_> {
+    /// As std's.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct List<'a>(std::slice::Iter<'a, OsString>);
+        impl std::fmt::Debug for List<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_list().entries(self.0.clone().map(|a| CDebug(a))).finish()
+            }
+        }
+        f.debug_struct("CommandArgs").field("inner", &List(self.inner.clone())).finish()
+    }
+}
+
 /// The environment changes of a [`Command`] ([`Command::get_envs`]).
-#[derive(Debug)]
 pub struct CommandEnvs<'a> {
     inner: std::collections::btree_map::Iter<'a, OsString, Option<OsString>>,
 }
@@ -807,24 +897,149 @@ impl<'a> Iterator for CommandEnvs<'a> {
 
 impl ExactSizeIterator for CommandEnvs<'_> {}
 
+impl std::fmt::Debug for CommandEnvs<'_> {
+    /// As std's.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommandEnvs").field("iter", &self.inner).finish()
+    }
+}
+
+/// `{:?}` prints a shell-like line and `{:#?}` a struct, exactly as std's `Command` does on
+/// Linux (the same escapes: the program, argv\[0\] and the working directory as C strings, the
+/// other arguments and the environment's values as `OsStr`s, a string with a NUL as std's
+/// `"<string-with-nul>"`). The alternate form then lists aspawn's own options, when set, after
+/// std's fields.
 impl std::fmt::Debug for Command {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if f.alternate() {
+            return self.fmt_struct(f);
+        }
         if let Some(dir) = &self.cwd {
-            write!(f, "cd {dir:?} && ")?;
+            write!(f, "cd {:?} && ", CDebug(dir.as_os_str()))?;
+        }
+        if self.env.clear {
+            write!(f, "env -i ")?;
+        } else {
+            let mut removed = self.env.vars.iter().filter(|(_, v)| v.is_none()).peekable();
+            if removed.peek().is_some() {
+                write!(f, "env ")?;
+            }
+            for (k, _) in removed {
+                write!(f, "-u {} ", k.to_string_lossy())?;
+            }
         }
         for (k, v) in &self.env.vars {
-            match v {
-                Some(v) => write!(f, "{}={v:?} ", k.to_string_lossy())?,
-                None => write!(f, "-u {} ", k.to_string_lossy())?,
+            if let Some(v) = v {
+                write!(f, "{}={v:?} ", k.to_string_lossy())?;
             }
         }
         if self.args[0] != self.program {
-            write!(f, "[{:?}] ", self.program)?;
+            write!(f, "[{:?}] ", CDebug(&self.program))?;
         }
-        write!(f, "{:?}", self.args[0])?;
+        write!(f, "{:?}", CDebug(&self.args[0]))?;
         for a in &self.args[1..] {
-            write!(f, " {a:?}")?;
+            write!(f, " {:?}", OsDebug(a))?;
         }
         Ok(())
+    }
+}
+
+impl Command {
+    fn fmt_struct(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Args<'a>(&'a [OsString]);
+        impl std::fmt::Debug for Args<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_list().entries(self.0.iter().map(|a| CDebug(a))).finish()
+            }
+        }
+        struct Env<'a>(&'a EnvChanges);
+        impl std::fmt::Debug for Env<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("CommandEnv")
+                    .field("clear", &self.0.clear)
+                    .field("vars", &self.0.vars)
+                    .finish()
+            }
+        }
+        let mut d = f.debug_struct("Command");
+        d.field("program", &CDebug(&self.program)).field("args", &Args(&self.args));
+        if self.env.clear || !self.env.vars.is_empty() {
+            d.field("env", &Env(&self.env));
+        }
+        if let Some(dir) = &self.cwd {
+            d.field("cwd", &Some(CDebug(dir.as_os_str())));
+        }
+        if self.uid.is_some() {
+            d.field("uid", &self.uid);
+        }
+        if self.gid.is_some() {
+            d.field("gid", &self.gid);
+        }
+        if self.groups.is_some() {
+            d.field("groups", &self.groups);
+        }
+        for (name, s) in
+            [("stdin", &self.stdin), ("stdout", &self.stdout), ("stderr", &self.stderr)]
+        {
+            if let Some(s) = s {
+                d.field(name, &Some(stdio::StdShape(&s.0)));
+            }
+        }
+        if self.pgroup.is_some() {
+            d.field("pgroup", &self.pgroup);
+        }
+        // std prints its (unstable) `create_pidfd` option on Linux; aspawn has no such option
+        // (a `Child` gets its pidfd from `clone` itself), so this shows std's default.
+        d.field("create_pidfd", &false);
+        // aspawn's own options, which std's `Command` does not have.
+        if self.setsid {
+            d.field("setsid", &self.setsid);
+        }
+        if self.umask.is_some() {
+            d.field("umask", &self.umask);
+        }
+        if self.rlimits.iter().any(Option::is_some) {
+            let set: BTreeMap<usize, (u64, u64)> =
+                self.rlimits.iter().enumerate().filter_map(|(r, l)| Some((r, (*l)?))).collect();
+            d.field("rlimits", &set);
+        }
+        if self.pdeathsig.is_some() {
+            d.field("pdeathsig", &self.pdeathsig);
+        }
+        if !self.fd_map.is_empty() {
+            d.field("fd_map", &self.fd_map);
+        }
+        if self.hook.is_some() {
+            d.field("child_hook", &format_args!(".."));
+        }
+        if let Some(pool) = &self.pool {
+            d.field("stack_pool", &pool.stack_size());
+        }
+        if let Some(e) = &self.deferred {
+            d.field("deferred_error", e);
+        }
+        d.finish()
+    }
+}
+
+/// A string as std's `Command` stores it, a C string: its `Debug`, or std's placeholder for a
+/// string with a NUL.
+struct CDebug<'a>(&'a OsStr);
+
+impl std::fmt::Debug for CDebug<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match std::ffi::CString::new(self.0.as_bytes()) {
+            Ok(c) => c.fmt(f),
+            Err(_) => c"<string-with-nul>".fmt(f),
+        }
+    }
+}
+
+/// An argument as std's `Command::get_args` gives it back (the placeholder for a NUL).
+struct OsDebug<'a>(&'a OsStr);
+
+impl std::fmt::Debug for OsDebug<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if has_nul(self.0) { "<string-with-nul>".fmt(f) } else { self.0.fmt(f) }
     }
 }

@@ -7,7 +7,9 @@ use std::process::{ChildStderr, ChildStdin, ChildStdout};
 
 /// Describes what to do with a standard stream of a child process, as
 /// [`std::process::Stdio`] does: [`Stdio::inherit`], [`Stdio::piped`], [`Stdio::null`], or any
-/// open file descriptor (`Stdio::from(file)`, `Stdio::from(child_stdout)`, `Stdio::from(owned_fd)`).
+/// open file descriptor (`Stdio::from(file)`, `Stdio::from(child_stdout)`, `Stdio::from(owned_fd)`,
+/// `Stdio::from_raw_fd(n)`). A `std::process::Stdio` converts too (`Stdio::from(std_stdio)`, or
+/// given straight to `Command::stdout` …), with the same setting.
 ///
 /// Unlike std's, this `Stdio` is not consumed by a spawn: a `Command` can be spawned again with
 /// the same configuration (an fd given with `From` stays open in the `Command` and is connected
@@ -20,8 +22,39 @@ use std::process::{ChildStderr, ChildStdin, ChildStdout};
 /// assert_eq!(out.stdout, b"piped\n");
 /// # Ok::<(), std::io::Error>(())
 /// ```
-#[derive(Debug)]
 pub struct Stdio(pub(crate) Kind);
+
+impl std::fmt::Debug for Stdio {
+    /// `Stdio { .. }`, as std's.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stdio").finish_non_exhaustive()
+    }
+}
+
+/// A stream setting printed as std's `Command` prints its own in `{:#?}`.
+pub(crate) struct StdShape<'a>(pub(crate) &'a Kind);
+
+impl std::fmt::Debug for StdShape<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct FileDesc<'a>(&'a OwnedFd);
+        impl std::fmt::Debug for FileDesc<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_tuple("FileDesc").field(self.0).finish()
+            }
+        }
+        match self.0 {
+            Kind::Inherit => f.write_str("Inherit"),
+            Kind::Null => f.write_str("Null"),
+            Kind::Piped => f.write_str("MakePipe"),
+            Kind::Fd(fd) => f.debug_tuple("Fd").field(&FileDesc(fd)).finish(),
+            Kind::Parent(n) => {
+                let fd = if *n == 1 { super::io::stdout_fd() } else { super::io::stderr_fd() };
+                f.debug_tuple("StaticFd").field(&fd).finish()
+            }
+            Kind::Unreadable => f.write_str("Unreadable"),
+        }
+    }
+}
 
 #[derive(Debug)]
 pub(crate) enum Kind {
@@ -31,6 +64,8 @@ pub(crate) enum Kind {
     Fd(OwnedFd),
     /// The parent's own stdout (1) or stderr (2) (`Stdio::from(io::stdout())`), never closed.
     Parent(i32),
+    /// A `std::process::Stdio` whose setting could not be read: fails every spawn.
+    Unreadable,
 }
 
 impl Stdio {
@@ -59,6 +94,22 @@ impl From<OwnedFd> for Stdio {
     /// The child uses this fd.
     fn from(fd: OwnedFd) -> Stdio {
         Stdio(Kind::Fd(fd))
+    }
+}
+
+#[allow(unsafe_code)]
+impl std::os::fd::FromRawFd for Stdio {
+    /// The child uses this fd, which the `Stdio` (and the `Command` it is given to) now owns and
+    /// closes, as with std's `Stdio::from_raw_fd`.
+    ///
+    /// # Safety
+    ///
+    /// `fd` must be an open file descriptor that nothing else owns or closes (the contract of
+    /// `OwnedFd`'s [`from_raw_fd`](std::os::fd::FromRawFd::from_raw_fd)).
+    unsafe fn from_raw_fd(fd: std::os::fd::RawFd) -> Stdio {
+        // SAFETY: the caller hands over an open fd that nothing else owns, which is
+        // `OwnedFd::from_raw_fd`'s contract.
+        Stdio(Kind::Fd(unsafe { OwnedFd::from_raw_fd(fd) }))
     }
 }
 
