@@ -209,32 +209,3 @@ impl super::Command {
         )
     }
 }
-
-/// `aspawn::child_hook!(cmd, hook_fn, (args…))`: the same as
-/// [`cmd.child_hook(hook_fn, (args…))`](crate::Command::child_hook), kept for code written
-/// against its first form. Evaluates to `&mut Command`.
-///
-/// ```
-/// use aspawn::{Command, Ctx, Failure};
-///
-/// #[aspawn::child]
-/// fn nothing(_cx: &Ctx) -> Result<(), Failure> {
-///     Ok(())
-/// }
-///
-/// let mut cmd = Command::new("true");
-/// assert!(aspawn::child_hook!(cmd, nothing, ()).status()?.success());
-/// # Ok::<(), std::io::Error>(())
-/// ```
-#[macro_export]
-macro_rules! child_hook {
-    ($cmd:expr, $hook:path, ()) => {
-        $cmd.child_hook($hook, ())
-    };
-    ($cmd:expr, $hook:path, ($arg:expr $(,)?)) => {
-        $cmd.child_hook($hook, $arg)
-    };
-    ($cmd:expr, $hook:path, ($($arg:expr),+ $(,)?)) => {
-        $cmd.child_hook($hook, ($($arg),+))
-    };
-}
