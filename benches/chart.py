@@ -2,7 +2,7 @@
 """Turn criterion's output into the README's benchmark table and chart.
 
 Reads target/criterion/*/*/new/{benchmark,estimates}.json (the last `cargo bench -p
-aspawn-benches` run), takes each benchmark's median, and writes:
+aspawn-benches` run; under $CARGO_TARGET_DIR or $CRITERION_HOME when set, as criterion does), takes each benchmark's median, and writes:
 
   docs/bench.md   the markdown tables (parent-blocked µs with ratios to the floor measured in
                   the same run; throughput in spawns/s with ratios to std)
@@ -443,9 +443,23 @@ def chart(res, date):
     return svg.render(int(y - 10))
 
 
+def default_criterion_dir():
+    """Where criterion writes its results, by its own rules: `$CRITERION_HOME`, else
+    `$CARGO_TARGET_DIR/criterion` (relative to the current directory, as cargo reads it), else
+    `target/criterion`."""
+    if os.environ.get("CRITERION_HOME"):
+        return os.environ["CRITERION_HOME"]
+    return os.path.join(os.environ.get("CARGO_TARGET_DIR") or "target", "criterion")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--criterion", default="target/criterion", help="criterion's output folder")
+    ap.add_argument(
+        "--criterion",
+        default=default_criterion_dir(),
+        help="criterion's output folder (default: where criterion writes it: $CRITERION_HOME, "
+        "else $CARGO_TARGET_DIR/criterion, else target/criterion)",
+    )
     ap.add_argument("--out", default="docs", help="where bench.md and bench.svg go")
     ap.add_argument("--readme", help="a file whose bench:begin/bench:end block to replace")
     args = ap.parse_args()

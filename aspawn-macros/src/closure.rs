@@ -315,7 +315,7 @@ pub(crate) fn parse_hook(input: TokenStream) -> syn::Result<(Expr, ExprClosure)>
             e.span(),
             format!(
                 "usage: `aspawn::child_hook!(cmd, move |cx| …)` (a child closure {IN_CHILD}'s \
-                 rules) or `aspawn::child_hook!(cmd, hook_fn, (args…))`"
+                 rules), or for a named `#[aspawn::child]` function `cmd.child_hook(hook_fn, (args…))`"
             ),
         )
     })

@@ -21,12 +21,12 @@
 use std::future::{Future, poll_fn};
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::process::{ExitStatus, Output};
 use std::task::Poll;
 
 use tokio::io::unix::AsyncFd;
-use tokio::io::{AsyncRead, AsyncReadExt, Interest};
+use tokio::io::{AsyncRead, Interest, ReadBuf};
 
 use crate::command::{self, Command, PendingChild};
 use crate::spawned::{Child, Released, Spawned};
@@ -277,10 +277,29 @@ impl AsyncChild {
     }
 }
 
+/// Reads `r` to its end (empty for `None`): tokio's `read_to_end`, written out so that the
+/// `tokio` feature does not need tokio's `io-util` feature for this one loop.
 async fn read_opt<R: AsyncRead + Unpin>(r: Option<R>) -> io::Result<Vec<u8>> {
+    const CHUNK: usize = 8192;
     let mut v = Vec::new();
-    if let Some(mut r) = r {
-        r.read_to_end(&mut v).await?;
-    }
+    let Some(mut r) = r else { return Ok(v) };
+    poll_fn(|cx| {
+        loop {
+            let len = v.len();
+            v.resize(len + CHUNK, 0);
+            let mut buf = ReadBuf::new(&mut v[len..]);
+            let res = Pin::new(&mut r).poll_read(cx, &mut buf);
+            let n = buf.filled().len();
+            v.truncate(len + n);
+            match res {
+                Poll::Ready(Ok(())) if n == 0 => return Poll::Ready(Ok(())),
+                Poll::Ready(Ok(())) => {}
+                Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    })
+    .await?;
     Ok(v)
 }

@@ -39,6 +39,26 @@
 //! older kernels a core-dumping signal in a `CLONE_VM` child killed every process sharing its
 //! memory. Sanitizers (MSan, TSan), coverage instrumentation and `LD_PRELOAD` interposers are not
 //! supported on the child's path.
+//!
+//! # Environment variables
+//!
+//! `ASPAWN_CLONE_MODE`, read once, at the first spawn of the process, forces the clone that every
+//! spawn uses ([`Spawned::clone_mode`] tells which one a child got):
+//!
+//! - `clone3-clear-sighand`: `clone3` with `CLONE_CLEAR_SIGHAND` (Linux ≥ 5.5), where the kernel
+//!   resets the child's signal handlers;
+//! - `clone3`: `clone3` without that flag (Linux 5.3 and 5.4); the child resets its handlers
+//!   itself before running your code;
+//! - `legacy`: the `clone` system call, for seccomp profiles that refuse `clone3` (several
+//!   container runtimes' default profiles make it fail with `ENOSYS` or `EPERM`).
+//!
+//! Without it, the first spawn tries `clone3-clear-sighand` and falls down that list when the
+//! kernel or a seccomp filter refuses a call (`ENOSYS`, `EPERM`, `EINVAL`, `E2BIG`), and later
+//! spawns use what worked. A forced mode never falls back: a refused clone is the spawn's error.
+//! Any other value is ignored. Set it to run your own tests on the path a restricted production
+//! environment would take, without that environment: `ASPAWN_CLONE_MODE=legacy cargo test`
+//! exercises the same code as a host whose seccomp profile refuses `clone3`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -80,3 +100,8 @@ pub use error::{ChildResult, Errno, Failure, ResultExt, SpawnError, SpawnErrorKi
 pub use pool::StackPool;
 pub use spawned::{Child, ChildFailed, Released, Spawned};
 pub use stack::{MIN_CHILD_STACK, Placer, Stack};
+
+/// The package README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -101,3 +101,21 @@ async fn many_concurrent_children() {
         t.await.unwrap();
     }
 }
+
+/// Both pipes carry far more than one read's worth (and more than a pipe buffer), interleaved,
+/// so `output_async` must keep reading each across many wakeups without losing or reordering a
+/// byte, and without one full pipe blocking the other.
+#[tokio::test(flavor = "current_thread")]
+async fn output_async_reads_large_interleaved_pipes_whole() {
+    let script = "i=0; while [ $i -lt 3000 ]; do \
+                  echo \"out line $i ................................\"; \
+                  echo \"err line $i\" >&2; i=$((i+1)); done";
+    let out = Command::new("sh").args(["-c", script]).output_async().await.unwrap();
+    assert!(out.status.success());
+    let expect_out: String =
+        (0..3000).map(|i| format!("out line {i} ................................\n")).collect();
+    let expect_err: String = (0..3000).map(|i| format!("err line {i}\n")).collect();
+    assert!(expect_out.len() > 128 * 1024);
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), expect_out);
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), expect_err);
+}

@@ -220,10 +220,10 @@ impl super::Command {
     }
 }
 
-/// `aspawn::child_hook!(cmd, move |cx| …)`: sets a *child closure* as the command's hook;
-/// `aspawn::child_hook!(cmd, hook_fn, (args…))`: the same as
-/// [`cmd.child_hook(hook_fn, (args…))`](crate::Command::child_hook). Evaluates to
-/// `&mut Command`.
+/// `aspawn::child_hook!(cmd, move |cx| …)`: sets a *child closure* as the command's hook (a
+/// method cannot check a closure's body, so this is a macro). Evaluates to `&mut Command`. A
+/// hook that is a named `#[aspawn::child]` function goes to
+/// [`cmd.child_hook(hook_fn, (args…))`](crate::Command::child_hook).
 ///
 /// The closure returns `Result<(), Failure>` and is checked like the closure of
 /// [`spawn!`](crate::spawn) (see its `# Safety`): its body by the rules of `#[aspawn::child]`,
@@ -244,19 +244,6 @@ impl super::Command {
 /// assert!(cmd.status()?.success());
 /// # Ok::<(), std::io::Error>(())
 /// ```
-///
-/// ```
-/// use aspawn::{Command, Ctx, Failure};
-///
-/// #[aspawn::child]
-/// fn nothing(_cx: &Ctx) -> Result<(), Failure> {
-///     Ok(())
-/// }
-///
-/// let mut cmd = Command::new("true");
-/// assert!(aspawn::child_hook!(cmd, nothing, ()).status()?.success());
-/// # Ok::<(), std::io::Error>(())
-/// ```
 #[macro_export]
 macro_rules! child_hook {
     ($cmd:expr, move $($closure:tt)+) => {
@@ -267,14 +254,5 @@ macro_rules! child_hook {
     };
     ($cmd:expr, || $($closure:tt)*) => {
         $crate::__private::__child_hook_closure!($cmd, || $($closure)*)
-    };
-    ($cmd:expr, $hook:path, ()) => {
-        $cmd.child_hook($hook, ())
-    };
-    ($cmd:expr, $hook:path, ($arg:expr $(,)?)) => {
-        $cmd.child_hook($hook, $arg)
-    };
-    ($cmd:expr, $hook:path, ($($arg:expr),+ $(,)?)) => {
-        $cmd.child_hook($hook, ($($arg),+))
     };
 }
