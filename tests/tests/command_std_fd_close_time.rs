@@ -1,42 +1,33 @@
-//! std's `fd_test_close_time`, ported: `Command::fd(n, owned)` (std's unstable
-//! `CommandExt::fd`) keeps the given fd open at its number until the spawn, and the spawn
-//! closes it, as std does.
-//!
-//! Upstream: rust-lang/rust, library/std/tests/fd_passing.rs, `fn fd_test_close_time`, at commit
-//! fd8c77081ca1530e8563b134da7fb51e2c4aa61a (MIT OR Apache-2.0). Changed: the imports
-//! (`aspawn::{Command, Stdio}`; no `#![feature(command_pass_fds)]` and no `CommandExt`: `fd` is
-//! an inherent method); alone in its binary, so that no test beside it opens an fd that takes
-//! the closed number before the last `fcntl` (upstream's file runs it beside two tests that
-//! open pipes).
-#![allow(clippy::undocumented_unsafe_blocks)] // upstream's `fcntl(F_GETFD)` probes, as they are
+//! `Command::fd(n, owned)` (std's unstable `CommandExt::fd`): the given fd stays open, at its own
+//! number in the parent, until the spawn; the spawn hands it to the child as fd `n` and closes
+//! the parent's copy. Alone in its binary, so that no other test opens an fd that takes the
+//! closed number before the last check.
 
-use std::io::{self, Write};
-use std::os::unix::io::AsRawFd;
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
 
 use aspawn::{Command, Stdio};
 
-use libc::{F_GETFD, fcntl};
+/// Whether `fd` is open in this process.
+fn is_open(fd: i32) -> bool {
+    // SAFETY: F_GETFD reads a flag of our own fd table; no memory is passed.
+    unsafe { libc::fcntl(fd, libc::F_GETFD) != -1 }
+}
 
 #[test]
-fn fd_test_close_time() {
-    let (pipe_reader, mut pipe_writer) = io::pipe().unwrap();
-
-    let fd_num = 123;
-
-    let original = pipe_reader.as_raw_fd();
-
+fn the_fd_is_open_until_the_spawn_and_closed_by_it() {
+    let (reader, mut writer) = std::io::pipe().unwrap();
+    let number = reader.as_raw_fd();
     let mut cmd = Command::new("cat");
-    cmd.arg(format!("/dev/fd/{fd_num}")).stdout(Stdio::piped()).fd(fd_num, pipe_reader);
-
-    assert_ne!(unsafe { fcntl(original, F_GETFD) }, -1);
+    cmd.arg("/dev/fd/77").stdout(Stdio::piped()).fd(77, reader);
+    assert!(is_open(number), "closed before the spawn");
 
     let mut child = cmd.spawn().unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-
-    pipe_writer.write_all(b"Hello, world!").unwrap();
-    drop(pipe_writer);
-
-    child.wait().unwrap();
-    assert_eq!(io::read_to_string(&mut stdout).unwrap(), "Hello, world!");
-    assert_eq!(unsafe { fcntl(original, F_GETFD) }, -1);
+    assert!(!is_open(number), "still open in the parent after the spawn");
+    writer.write_all(b"through fd 77").unwrap();
+    drop(writer);
+    let mut out = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(out, "through fd 77");
 }
