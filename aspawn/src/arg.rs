@@ -430,7 +430,7 @@ impl Argv {
         // as the stack.
         unsafe {
             let s = *self.ptr.as_ptr().add(i);
-            let len = crate::ctx::c_strlen(s.cast());
+            let len = crate::engine::sys::c_strlen(s.cast());
             Some(CStrRef::from_placed(NonNull::new_unchecked(s as *mut u8), len))
         }
     }
@@ -462,6 +462,11 @@ impl Envp {
         self.0.as_ptr()
     }
 
+    /// The same placed strings as an environment.
+    pub(crate) fn from_placed_argv(argv: Argv) -> Envp {
+        Envp(argv)
+    }
+
     /// An `Envp` over `len` strings placed at `arr` (a NULL-terminated array of `len + 1`
     /// slots, from `Placer::ptr_array`).
     pub(crate) fn from_placed(arr: *mut *const u8, len: usize) -> Envp {
@@ -484,7 +489,7 @@ pub enum EnvSource<'a> {
     _Lifetime(core::marker::PhantomData<&'a ()>),
 }
 
-fn place_strings<'s, I>(
+pub(crate) fn place_strings<'s, I>(
     p: &mut Placer<'_>,
     items: I,
     what: &'static str,
@@ -530,17 +535,7 @@ macro_rules! slice_sources {
 slice_sources!(Argv, "argv", |a| a);
 slice_sources!(Envp, "envp", Envp);
 
-impl Place<Envp> for EnvSource<'_> {
-    fn place(self, p: &mut Placer<'_>) -> Result<Envp, SpawnError> {
-        match self {
-            // Read under std's environment lock (`std::env::vars_os`), placed in one pass.
-            EnvSource::Inherit => crate::command::environ::place_inherited(p),
-            EnvSource::Empty | EnvSource::_Lifetime(_) => {
-                place_strings(p, core::iter::empty(), "envp").map(Envp)
-            }
-        }
-    }
-}
+// `impl Place<Envp> for EnvSource` is in `environ.rs`, with the environment reading.
 
 // ---------------------------------------------------------------------------------------------
 // Additions for `Command` (issue 5): new child parameter types. Keep this section last.

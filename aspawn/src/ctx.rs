@@ -15,7 +15,6 @@
 
 use core::cell::Cell;
 use core::convert::Infallible;
-use core::ffi::c_char;
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicU32, Ordering};
 
@@ -108,21 +107,6 @@ impl OwnEpolls {
     fn check(&self, epfd: Fd) -> Result<(), Errno> {
         if self.has(epfd) { Ok(()) } else { Err(Errno::BADF) }
     }
-}
-
-/// Length of a NUL-terminated string.
-///
-/// # Safety
-///
-/// `s` must point to a NUL-terminated string.
-#[inline(always)]
-pub(crate) unsafe fn c_strlen(s: *const c_char) -> usize {
-    let mut n = 0;
-    // SAFETY: the caller promises a terminating NUL, so every byte up to it is readable.
-    while unsafe { *s.add(n) } != 0 {
-        n += 1;
-    }
-    n
 }
 
 #[inline(always)]

@@ -77,6 +77,7 @@ pub mod command;
 pub mod consts;
 mod ctx;
 mod engine;
+mod environ;
 mod error;
 mod pool;
 mod spawned;

@@ -37,7 +37,6 @@
 
 pub(crate) mod child;
 mod convert;
-pub(crate) mod environ;
 mod hook;
 mod process;
 mod stdio;
@@ -691,7 +690,7 @@ impl Command {
     /// name in `environ` keeps its last value). A NUL in a variable that is set is
     /// `InvalidInput`, as in std; removed names are never looked at.
     fn env_for_child(&self) -> io::Result<Vec<(OsString, OsString)>> {
-        let mut vars = if self.env.clear { Vec::new() } else { environ::snapshot() };
+        let mut vars = if self.env.clear { Vec::new() } else { crate::environ::snapshot() };
         if self.env.vars.is_empty() {
             return Ok(vars);
         }
@@ -798,7 +797,7 @@ impl Prepared<'_> {
             }
             n + 16
         };
-        let env = environ::placed_size(&self.env) + 16;
+        let env = crate::environ::placed_size(&self.env) + 16;
         strs(&mut self.cmd.args.iter().map(|a| a.len()))
             + env
             + strs(&mut self.fds.iter().map(|s| s.len()))
@@ -816,7 +815,7 @@ impl Place<child::Plan> for &Prepared<'_> {
         let prog: CStrRef = Place::place(cmd.program.as_os_str(), p)?;
         let argv = Place::place(&cmd.args, p)?;
         let envp: Envp =
-            environ::place_pairs(p, self.env.len(), self.env.iter().map(|(k, v)| (k, v)))?;
+            crate::environ::place_pairs(p, self.env.len(), self.env.iter().map(|(k, v)| (k, v)))?;
         let cwd: Option<CStrRef> = match &cmd.cwd {
             Some(c) => Some(Place::place(c.as_path(), p)?),
             None => None,

@@ -138,3 +138,18 @@ mod tests {
         assert_eq!(check(-4096), Ok(-4096isize as usize));
     }
 }
+
+/// Length of a NUL-terminated string.
+///
+/// # Safety
+///
+/// `s` must point to a NUL-terminated string.
+#[inline(always)]
+pub(crate) unsafe fn c_strlen(s: *const core::ffi::c_char) -> usize {
+    let mut n = 0;
+    // SAFETY: the caller promises a terminating NUL, so every byte up to it is readable.
+    while unsafe { *s.add(n) } != 0 {
+        n += 1;
+    }
+    n
+}

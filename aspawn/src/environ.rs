@@ -20,7 +20,7 @@
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 
-use crate::arg::Envp;
+use crate::arg::{EnvSource, Envp, Place, place_strings};
 use crate::error::{SpawnError, SpawnErrorKind};
 use crate::stack::Placer;
 
@@ -90,4 +90,16 @@ where
 
 fn too_big() -> SpawnError {
     SpawnError::new(SpawnErrorKind::StackTooSmall { needed: usize::MAX, available: 0 })
+}
+
+impl Place<Envp> for EnvSource<'_> {
+    fn place(self, p: &mut Placer<'_>) -> Result<Envp, SpawnError> {
+        match self {
+            // Read under std's environment lock (`std::env::vars_os`), placed in one pass.
+            EnvSource::Inherit => place_inherited(p),
+            EnvSource::Empty | EnvSource::_Lifetime(_) => {
+                place_strings(p, core::iter::empty(), "envp").map(Envp::from_placed_argv)
+            }
+        }
+    }
 }
