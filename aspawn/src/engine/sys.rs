@@ -124,21 +124,6 @@ pub(crate) fn set_disposition(sig: i32, handler: usize) -> Result<(), Errno> {
     sigaction(sig, Some(&act), None)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errno_encoding_matches_rustix() {
-        for raw in 1..4096 {
-            assert_eq!(errno_from_ret(-(raw as i16)), Errno::from_raw_os_error(raw), "{raw}");
-            assert_eq!(check(-(raw as isize)), Err(Errno::from_raw_os_error(raw)));
-        }
-        assert_eq!(check(0), Ok(0));
-        assert_eq!(check(-4096), Ok(-4096isize as usize));
-    }
-}
-
 /// Length of a NUL-terminated string.
 ///
 /// # Safety
@@ -152,4 +137,19 @@ pub(crate) unsafe fn c_strlen(s: *const core::ffi::c_char) -> usize {
         n += 1;
     }
     n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errno_encoding_matches_rustix() {
+        for raw in 1..4096 {
+            assert_eq!(errno_from_ret(-(raw as i16)), Errno::from_raw_os_error(raw), "{raw}");
+            assert_eq!(check(-(raw as isize)), Err(Errno::from_raw_os_error(raw)));
+        }
+        assert_eq!(check(0), Ok(0));
+        assert_eq!(check(-4096), Ok(-4096isize as usize));
+    }
 }
