@@ -10,8 +10,15 @@ use aspawn::{Argv, ChildResult, Ctx, Envp, Errno, Fd, ResultExt, Stack};
 use aspawn_tests::exit_with;
 
 /// `stack` asking for the wake-up fd.
-fn launch(stack: Stack) -> aspawn::Launch {
-    stack.with_release_fd()
+fn launch(stack: Stack) -> Stack {
+    stack
+}
+
+/// The children below write to, or duplicate, every fd of this process: one test at a time.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// `true` when `fd` is readable or hung up right now (no waiting).
@@ -45,13 +52,14 @@ fn hold(cx: &Ctx, fd: Fd) -> i32 {
 
 #[test]
 fn a_sibling_cloned_before_the_first_wait_holds_no_copy_of_the_wake_up_fd() {
+    let _serial = serial();
     let mut a = aspawn::spawn!(launch(Stack::new().unwrap()), exit_with, (0)).unwrap();
     // B is cloned while A's handle is untouched, and stays before its exec.
     let (r, mut w) = std::io::pipe().unwrap();
     let b = aspawn::spawn!(Stack::new().unwrap(), hold, (&r)).unwrap();
     wait_zombie(a.pid());
     // A has exited: its wake-up fd must be hung up although B still runs before exec.
-    let fired = ready_now(a.release_fd().unwrap());
+    let fired = ready_now(a.release_fd());
     w.write_all(b"x").unwrap();
     let (mut cb, _) = b.wait_released().unwrap();
     assert!(cb.wait().unwrap().success());
@@ -99,13 +107,13 @@ fn with_fds_0_to_2_closed_the_child_gets_no_low_copy_of_the_wake_up_fd() {
     assert_eq!(st.code(), Some(0), "the child's fd 1 was open (the report pipe's low copy)");
 }
 
-/// Writes a byte to every fd from 3 to 255 but `sync` and `keep`, then says so on `sync` and
-/// waits on `keep`.
+/// Writes a byte to every fd from 3 to 255 but `sync` and the `keep` pipe, then says so on
+/// `sync` and waits on `keep`.
 #[aspawn::child]
-fn write_everywhere(cx: &Ctx, sync: Fd, keep: Fd) -> i32 {
+fn write_everywhere(cx: &Ctx, sync: Fd, keep: Fd, keep_w: Fd) -> i32 {
     for n in 3..256 {
         let fd = Fd::from_raw(n);
-        if fd != sync && fd != keep {
+        if fd != sync && fd != keep && fd != keep_w {
             let _ = cx.write(fd, b"x");
         }
     }
@@ -119,19 +127,20 @@ fn write_everywhere(cx: &Ctx, sync: Fd, keep: Fd) -> i32 {
 
 #[test]
 fn a_child_cannot_fake_the_wake_up_by_writing_to_it() {
+    let _serial = serial();
     let (sync_r, sync_w) = std::io::pipe().unwrap();
     let (keep_r, mut keep_w) = std::io::pipe().unwrap();
     let mut s = aspawn::spawn!(
         launch(Stack::new().unwrap()),
         write_everywhere,
-        (&sync_w, &keep_r)
+        (&sync_w, &keep_r, &keep_w)
     )
     .unwrap();
     drop(sync_w);
     let mut b = [0u8; 1];
     (&sync_r).read_exact(&mut b).unwrap();
     // The child has written everywhere and now waits before its exec.
-    let fired = ready_now(s.release_fd().unwrap());
+    let fired = ready_now(s.release_fd());
     let early = s.try_released().is_some();
     keep_w.write_all(b"x").unwrap();
     let (mut c, _) = s.wait_released().unwrap();
@@ -153,6 +162,7 @@ fn dup_everything_then_sh(cx: &Ctx, inp: Fd, out: Fd, argv: Argv, envp: Envp) ->
 
 #[test]
 fn a_child_cannot_delay_the_wake_up_by_duplicating_it() {
+    let _serial = serial();
     let (in_r, mut in_w) = std::io::pipe().unwrap();
     let (mut out_r, out_w) = std::io::pipe().unwrap();
     let mut s = aspawn::spawn!(
@@ -167,7 +177,7 @@ fn a_child_cannot_delay_the_wake_up_by_duplicating_it() {
     in_w.write_all(b"y").unwrap();
     let mut b = [0u8; 1];
     out_r.read_exact(&mut b).unwrap();
-    let fired = ready_now(s.release_fd().unwrap());
+    let fired = ready_now(s.release_fd());
     drop(in_w);
     let (mut c, _) = s.wait_released().unwrap();
     c.kill().unwrap();
