@@ -206,8 +206,13 @@ impl Spawned {
 impl Drop for Spawned {
     fn drop(&mut self) {
         let Some(stack) = self.stack.take() else { return };
-        let grave =
-            Grave { stack: Some(stack), pid: self.pid, pidfd: self.pidfd.take(), reap: true, tries: 0 };
+        let grave = Grave {
+            stack: Some(stack),
+            pid: self.pid,
+            pidfd: self.pidfd.take(),
+            reap: true,
+            tries: 0,
+        };
         let mut graveyard = GRAVEYARD.lock().unwrap_or_else(|e| e.into_inner());
         graveyard.push(grave);
         graveyard.retain_mut(Grave::still_busy);

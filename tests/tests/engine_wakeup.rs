@@ -10,8 +10,8 @@ use aspawn::{Argv, ChildResult, Ctx, Envp, Errno, Fd, ResultExt, Stack};
 use aspawn_tests::exit_with;
 
 /// `stack` asking for the wake-up fd.
-fn launch(stack: Stack) -> Stack {
-    stack
+fn launch(stack: Stack) -> aspawn::Launch {
+    stack.with_release_fd()
 }
 
 /// The children below write to, or duplicate, every fd of this process: one test at a time.
@@ -59,7 +59,7 @@ fn a_sibling_cloned_before_the_first_wait_holds_no_copy_of_the_wake_up_fd() {
     let b = aspawn::spawn!(Stack::new().unwrap(), hold, (&r)).unwrap();
     wait_zombie(a.pid());
     // A has exited: its wake-up fd must be hung up although B still runs before exec.
-    let fired = ready_now(a.release_fd());
+    let fired = ready_now(a.release_fd().unwrap());
     w.write_all(b"x").unwrap();
     let (mut cb, _) = b.wait_released().unwrap();
     assert!(cb.wait().unwrap().success());
@@ -140,7 +140,7 @@ fn a_child_cannot_fake_the_wake_up_by_writing_to_it() {
     let mut b = [0u8; 1];
     (&sync_r).read_exact(&mut b).unwrap();
     // The child has written everywhere and now waits before its exec.
-    let fired = ready_now(s.release_fd());
+    let fired = ready_now(s.release_fd().unwrap());
     let early = s.try_released().is_some();
     keep_w.write_all(b"x").unwrap();
     let (mut c, _) = s.wait_released().unwrap();
@@ -165,7 +165,7 @@ fn a_child_cannot_delay_the_wake_up_by_duplicating_it() {
     let _serial = serial();
     let (in_r, mut in_w) = std::io::pipe().unwrap();
     let (mut out_r, out_w) = std::io::pipe().unwrap();
-    let mut s = aspawn::spawn!(
+    let s = aspawn::spawn!(
         launch(Stack::new().unwrap()),
         dup_everything_then_sh,
         (&in_r, &out_w, &["sh", "-c", "head -c1; exec sleep 1000"], Envp::inherit())
@@ -177,7 +177,7 @@ fn a_child_cannot_delay_the_wake_up_by_duplicating_it() {
     in_w.write_all(b"y").unwrap();
     let mut b = [0u8; 1];
     out_r.read_exact(&mut b).unwrap();
-    let fired = ready_now(s.release_fd());
+    let fired = ready_now(s.release_fd().unwrap());
     drop(in_w);
     let (mut c, _) = s.wait_released().unwrap();
     c.kill().unwrap();

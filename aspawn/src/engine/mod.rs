@@ -368,9 +368,9 @@ fn kernel_at_least_5_16() -> bool {
 /// Parses the leading `major.minor` of a kernel release string.
 fn release_at_least(release: &[u8], major: u32, minor: u32) -> bool {
     let mut parts = release.split(|&b| b == b'.').map(|p| {
-        p.iter().take_while(|b| b.is_ascii_digit()).fold(0u32, |n, &d| {
-            n.saturating_mul(10).saturating_add(u32::from(d - b'0'))
-        })
+        p.iter()
+            .take_while(|b| b.is_ascii_digit())
+            .fold(0u32, |n, &d| n.saturating_mul(10).saturating_add(u32::from(d - b'0')))
     });
     let (a, b) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
     (a, b) >= (major, minor)
