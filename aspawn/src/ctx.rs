@@ -647,7 +647,8 @@ impl Ctx {
     }
 
     /// `rt_sigprocmask(how, set)`—Changes the signal mask (bit `n - 1` is signal `n`); returns the
-    /// old mask. The child starts with every signal blocked; see [`Ctx::restore_sigmask`]. Once
+    /// old mask. The child starts with every signal blocked, or with the parent's mask where no
+    /// block is needed (see [`Ctx::restore_sigmask`]). Once
     /// the child has set a mask here (`SIG_SETMASK`, or a non-empty `set`), the exec helpers keep
     /// it instead of restoring the parent's.
     ///
@@ -1002,8 +1003,8 @@ impl Ctx {
     /// The grandchild runs on the free part of this child's own stack with
     /// `clone(CLONE_VM | CLONE_VFORK)`: this child — never the thread that called `spawn!` — is
     /// suspended until the grandchild execs or exits. The grandchild inherits this child's
-    /// state: signal handlers reset, every signal blocked (its `restore_sigmask` restores the
-    /// original caller's mask), the same fds.
+    /// state: signal handlers reset, this child's current signal mask (its `restore_sigmask`
+    /// restores the original caller's mask), the same fds.
     ///
     /// What it guarantees:
     /// - **Returns** the grandchild's pid (a child of this process, inherited by the program it

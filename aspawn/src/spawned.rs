@@ -48,7 +48,6 @@ pub struct Spawned {
     /// The wake-up pipe's read end, with [`Stack::with_release_fd`]; the parent's copy of the
     /// write end was closed right after the clone, so the child holds the only one.
     report_r: Option<OwnedFd>,
-    /// The pidfd goes to the `Child` at the release; this says the child has one.
     stack: Option<Stack>,
     mode: CloneMode,
 }
