@@ -26,6 +26,7 @@ fn methods(g: &mut BenchmarkGroup<'_, WallTime>, big_parent: bool) {
     bench(g, "floor_clone_vm", Floor::new());
     bench(g, "floor_clone_vm_exec", FloorExec::bin_true());
     bench(g, "aspawn_reuse", AspawnReuse::new());
+    bench(g, "aspawn_reuse_env_list", AspawnReuse::with_env_list());
     bench(g, "aspawn_reuse_pidfd", AspawnReuse::with_options(true, false));
     bench(g, "aspawn_reuse_release_fd", AspawnReuse::with_options(false, true));
     bench(g, "aspawn_reuse_pidfd_release_fd", AspawnReuse::with_options(true, true));

@@ -137,6 +137,7 @@ mod tests {
         for (pidfd, release_fd) in [(true, false), (false, true), (true, true)] {
             exercise(AspawnReuse::with_options(pidfd, release_fd));
         }
+        exercise(AspawnReuse::with_env_list());
         exercise(AspawnFresh);
         exercise(crate::ours::AspawnReuseNoEnv::new());
         pipelined(&mut AspawnStacks::new(8), 40, 8);

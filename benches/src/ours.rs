@@ -52,6 +52,8 @@ pub struct AspawnReuse {
     stack: Option<Stack>,
     pidfd: bool,
     release_fd: bool,
+    /// `KEY=VALUE` strings made once: placed instead of `Envp::inherit()` when set.
+    env_list: Option<Vec<CString>>,
 }
 
 impl AspawnReuse {
@@ -68,7 +70,24 @@ impl AspawnReuse {
             stack: Some(Stack::new().expect("Stack::new")),
             pidfd: false,
             release_fd: false,
+            env_list: None,
         }
+    }
+
+    /// `/bin/true` with the parent's environment as `KEY=VALUE` strings made once, as the
+    /// floors' `Target` holds it: `spawn!` still deep-copies them into the stack on every
+    /// spawn, but skips `Envp::inherit()`'s locked read of `environ` (std's `vars_os`, two
+    /// allocations per variable). The child's work is then exactly the exec floor's.
+    pub fn with_env_list() -> Self {
+        let env = std::env::vars_os()
+            .map(|(k, v)| {
+                let mut kv = k.into_encoded_bytes();
+                kv.push(b'=');
+                kv.extend(v.into_encoded_bytes());
+                CString::new(kv).expect("environment entries have no NUL")
+            })
+            .collect();
+        AspawnReuse { env_list: Some(env), ..Self::new() }
     }
 
     /// `/bin/true`, the spawn also taking a pidfd and/or making the release fd.
@@ -95,7 +114,13 @@ impl Spawner for AspawnReuse {
         if self.release_fd {
             launch = launch.with_release_fd();
         }
-        spawn_exec_with(launch, &self.prog, self.inherit_env)
+        match &self.env_list {
+            Some(env) => {
+                let prog = self.prog.as_c_str();
+                aspawn::spawn!(launch, exec, (prog, &[prog], env)).expect("aspawn::spawn!")
+            }
+            None => spawn_exec_with(launch, &self.prog, self.inherit_env),
+        }
     }
 
     fn reap(&mut self, spawned: Spawned) {
