@@ -205,13 +205,22 @@ impl Spawned {
 impl Drop for Spawned {
     fn drop(&mut self) {
         let Some(stack) = self.stack.take() else { return };
-        let grave = Grave {
-            stack: Some(stack),
-            pid: self.pid,
-            pidfd: self.pidfd.take(),
-            reap: true,
-            tries: 0,
+        // A child without a pidfd gets one now, while it is still unreaped (so its pid is its
+        // own, unless a foreign reaper took it): the sweeps that reap it later must not reap
+        // another child that reused the pid meanwhile. Gone already (`ESRCH`): nothing to reap.
+        // No fd free: reap by pid, as a wait by pid would.
+        let (pidfd, reap) = match self.pidfd.take() {
+            Some(fd) => (Some(fd), true),
+            None => match rustix::process::pidfd_open(
+                pid_of(self.pid),
+                rustix::process::PidfdFlags::empty(),
+            ) {
+                Ok(fd) => (Some(fd), true),
+                Err(Errno::SRCH) => (None, false),
+                Err(_) => (None, true),
+            },
         };
+        let grave = Grave { stack: Some(stack), pid: self.pid, pidfd, reap, tries: 0 };
         let mut graveyard = GRAVEYARD.lock().unwrap_or_else(|e| e.into_inner());
         graveyard.push(grave);
         graveyard.retain_mut(Grave::still_busy);
@@ -224,7 +233,7 @@ impl Drop for Spawned {
 struct Grave {
     stack: Option<Stack>,
     pid: i32,
-    /// The child's pidfd, if the spawn took one; otherwise it is reaped by pid.
+    /// The child's pidfd: the spawn's, or one opened at the drop; otherwise it is reaped by pid.
     pidfd: Option<OwnedFd>,
     /// The child is still to be reaped (within `tries` sweeps once the stack is free).
     reap: bool,
