@@ -30,6 +30,8 @@ use tokio::io::{AsyncRead, Interest, ReadBuf};
 
 use crate::command::{self, Command, PendingChild};
 use crate::spawned::{Child, Released, Spawned};
+#[allow(unused_imports)] // named by the docs
+use crate::stack::Stack;
 
 /// An fd number registered with tokio without ownership; its owner outlives the registration.
 struct Registered(RawFd);
@@ -77,6 +79,9 @@ impl Spawned {
     /// [`Spawned::wait_released`]. Dropping the future drops the handle (which never frees the
     /// stack under a running child).
     ///
+    /// It waits in the reactor on the wake-up fd, so spawn with [`Stack::with_release_fd`]
+    /// (`Command::spawn_async` does); without it, the wait runs on tokio's blocking pool.
+    ///
     /// ```
     /// # #[cfg(feature = "tokio")]
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -90,7 +95,8 @@ impl Spawned {
     ///
     /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     /// rt.block_on(async {
-    ///     let spawned = aspawn::spawn!(Stack::new()?, run, (&["true"], Envp::inherit()))?;
+    ///     let spawned =
+    ///         aspawn::spawn!(Stack::new()?.with_release_fd(), run, (&["true"], Envp::inherit()))?;
     ///     let (mut child, _stack) = spawned.released().await?;
     ///     assert!(child.wait_async().await?.success());
     ///     Ok(())
@@ -103,7 +109,10 @@ impl Spawned {
         if let Some(r) = self.try_released() {
             return r;
         }
-        let fd = self.release_fd().as_raw_fd();
+        // Without the wake-up fd (a spawn without `with_release_fd`), a blocking thread waits.
+        let Some(fd) = self.release_fd().map(|fd| fd.as_raw_fd()) else {
+            return blocking(self).await;
+        };
         // SAFETY: `self` owns the report pipe's read end and outlives `afd` (declared later,
         // dropped first, and dropped explicitly before `self` moves).
         let afd = match unsafe { register(fd) } {
@@ -135,9 +144,15 @@ async fn blocking(s: Spawned) -> Released {
 impl Child {
     /// Waits, in tokio's reactor, for the child to exit (its pidfd becomes readable), then
     /// reaps it: the async [`Child::wait`]. No `SIGCHLD` handler, no blocking thread.
+    ///
+    /// A child spawned without a pidfd gets one here (`pidfd_open`), before it is reaped: as
+    /// exact as a wait by pid (see [`Child`]).
     pub async fn wait_async(&mut self) -> io::Result<ExitStatus> {
+        if let Some(s) = self.try_wait()? {
+            return Ok(s);
+        }
         // `self` owns the pidfd for as long as the registration lives.
-        let fd = self.pidfd().as_raw_fd();
+        let fd = self.pidfd_or_open()?.as_raw_fd();
         ready_then(fd, || self.try_wait()).await
     }
 }

@@ -33,7 +33,11 @@ use crate::stack::Header;
 /// call [`Ctx::execve`] and replace itself (SOUNDNESS item 11).
 pub struct Ctx {
     pub(crate) report_fd: i32,
-    pub(crate) saved_mask: u64,
+    /// The mask to give back before an exec: the spawning thread's, when the engine blocked every
+    /// signal across the clone. `None` while this task still runs with the mask it started with,
+    /// which then *is* the spawning thread's (the engine did not block: see
+    /// `crate::engine::must_block`); the first [`Ctx::sigprocmask`] records it here.
+    pub(crate) saved_mask: Cell<Option<u64>>,
     epolls: OwnEpolls,
     /// Whether the child set its signal mask itself (`sigprocmask`, `restore_sigmask`): then the
     /// exec helpers leave it alone; otherwise they restore `saved_mask` as their last step.
@@ -125,7 +129,7 @@ const PATH_MAX: usize = k::PATH_MAX as usize;
 impl Ctx {
     pub(crate) fn new(
         report_fd: i32,
-        saved_mask: u64,
+        saved_mask: impl Into<Option<u64>>,
         header: *const Header,
         depth: u32,
         in_place: bool,
@@ -133,7 +137,7 @@ impl Ctx {
     ) -> Ctx {
         Ctx {
             report_fd,
-            saved_mask,
+            saved_mask: Cell::new(saved_mask.into()),
             epolls: OwnEpolls::new(),
             mask_set: Cell::new(false),
             header,
@@ -176,10 +180,11 @@ impl Ctx {
         }
     }
 
-    /// The fd the engine uses to learn that the child is done: closing or replacing it is refused.
+    /// The fd the engine uses to learn that the child is done (-1, matching no fd, when the
+    /// spawn made none): closing, replacing, duplicating or writing it is refused.
     #[inline(always)]
     fn guard(&self, fd: Fd) -> Result<(), Errno> {
-        if fd.as_raw() == self.report_fd { Err(Errno::BADF) } else { Ok(()) }
+        if self.report_fd >= 0 && fd.as_raw() == self.report_fd { Err(Errno::BADF) } else { Ok(()) }
     }
 
     /// `openat(dirfd, path, flags, mode)`—Opens a file relative to a directory fd.
@@ -231,24 +236,27 @@ impl Ctx {
         unit(unsafe { call(k::__NR_close, [fd.as_raw() as usize, 0, 0, 0, 0, 0]) })
     }
 
-    /// `dup(fd)`—Duplicates `fd` onto the lowest free number.
+    /// `dup(fd)`—Duplicates `fd` onto the lowest free number. The report fd is refused with
+    /// `EBADF` (a copy would outlive the exec and delay the parent's wake-up).
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/dup.2.html)
     #[inline]
     pub fn dup(&self, fd: Fd) -> Result<Fd, Errno> {
+        self.guard(fd)?;
         // SAFETY: no pointers.
         fd_ret(unsafe { call(k::__NR_dup, [fd.as_raw() as usize, 0, 0, 0, 0, 0]) })
     }
 
     /// `dup2(old, new)`—Duplicates `old` onto `new`, closing `new` first. When `old == new` it only
-    /// checks that `old` is open. The result does not have `O_CLOEXEC`. Refuses `new` = the report
-    /// fd with `EBADF`.
+    /// checks that `old` is open. The result does not have `O_CLOEXEC`. Refuses the report fd as
+    /// `old` or `new` with `EBADF`.
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/dup2.2.html)
     #[inline]
     pub fn dup2(&self, old: Fd, new: Fd) -> Result<Fd, Errno> {
+        self.guard(old)?;
         self.guard(new)?;
         if old == new {
             // SAFETY: no pointers.
@@ -265,11 +273,13 @@ impl Ctx {
     }
 
     /// `dup3(old, new, flags)`—As `dup2` with flags (`O_CLOEXEC`); `old == new` is `EINVAL`.
+    /// Refuses the report fd as `old` or `new` with `EBADF`.
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/dup3.2.html)
     #[inline]
     pub fn dup3(&self, old: Fd, new: Fd, flags: u32) -> Result<Fd, Errno> {
+        self.guard(old)?;
         self.guard(new)?;
         if old != new {
             self.epolls.forget(new.as_raw() as u32, new.as_raw() as u32);
@@ -331,19 +341,22 @@ impl Ctx {
         }
     }
 
-    /// `write(fd, buf)`—Writes from `buf`; returns the number of bytes written.
+    /// `write(fd, buf)`—Writes from `buf`; returns the number of bytes written. The report fd is
+    /// refused with `EBADF` (a byte in it would fake the parent's wake-up).
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/write.2.html)
     #[inline]
     pub fn write(&self, fd: Fd, buf: &[u8]) -> Result<usize, Errno> {
+        self.guard(fd)?;
         // SAFETY: `buf` is a live slice of `buf.len()` bytes.
         unsafe {
             call(k::__NR_write, [fd.as_raw() as usize, buf.as_ptr() as usize, buf.len(), 0, 0, 0])
         }
     }
 
-    /// Writes all of `buf`, retrying on `EINTR` and short writes; a write of 0 bytes is `EIO`.
+    /// Writes all of `buf`, retrying on `EINTR` and short writes; a write of 0 bytes is `EIO`. The
+    /// report fd is refused with `EBADF`, as by [`Ctx::write`].
     #[doc(alias = "write")]
     #[inline]
     pub fn write_all(&self, fd: Fd, buf: &[u8]) -> Result<(), Errno> {
@@ -618,7 +631,8 @@ impl Ctx {
     }
 
     /// `rt_sigprocmask(how, set)`—Changes the signal mask (bit `n - 1` is signal `n`); returns the
-    /// old mask. The child starts with every signal blocked; see [`Ctx::restore_sigmask`]. Once
+    /// old mask. The child starts with every signal blocked, or with the parent's mask where no
+    /// block is needed (see [`Ctx::restore_sigmask`]). Once
     /// the child has set a mask here (`SIG_SETMASK`, or a non-empty `set`), the exec helpers keep
     /// it instead of restoring the parent's.
     ///
@@ -629,6 +643,10 @@ impl Ctx {
     pub fn sigprocmask(&self, how: u32, set: u64) -> Result<u64, Errno> {
         let mut old = 0u64;
         sys::sigprocmask(how, Some(&set), Some(&mut old))?;
+        if self.saved_mask.get().is_none() {
+            // The mask we started with was the spawning thread's: keep it for restore_sigmask.
+            self.saved_mask.set(Some(old));
+        }
         if how == k::SIG_SETMASK || set != 0 {
             self.mask_set.set(true);
         }
@@ -637,14 +655,22 @@ impl Ctx {
 
     /// Restores the signal mask the parent thread had when it spawned this child.
     ///
-    /// The engine blocks every signal from before the clone so that no handler of the parent's
-    /// can run in the child. The exec helpers ([`Ctx::execve`], [`Ctx::execveat`],
-    /// [`Ctx::fexecve`], [`Ctx::execvp`]) call this as their last step unless the child set a
-    /// mask itself, so the program starts with the parent's mask, as std's children do; call it
-    /// earlier to have signals delivered (with default dispositions) before the exec.
+    /// Where a signal could do harm before the child has reset the handlers (a `clone` or
+    /// `clone3` without `CLONE_CLEAR_SIGHAND`, or a kernel older than 5.16, where a core dump
+    /// of the child killed its parent too), the engine blocks every signal from before the
+    /// clone, and the child starts with all of them blocked. On Linux ≥ 5.16 with
+    /// `CLONE_CLEAR_SIGHAND` it does not: the child starts with the parent's mask and this
+    /// makes no system call unless the child changed its mask with [`Ctx::sigprocmask`].
+    ///
+    /// The exec helpers ([`Ctx::execve`], [`Ctx::execveat`], [`Ctx::fexecve`],
+    /// [`Ctx::execvp`]) call this as their last step unless the child set a mask itself, so the
+    /// program starts with the parent's mask, as std's children do; call it earlier to have
+    /// signals delivered (with default dispositions) before the exec.
     #[inline]
     pub fn restore_sigmask(&self) -> Result<(), Errno> {
-        sys::sigprocmask(k::SIG_SETMASK, Some(&self.saved_mask), None)?;
+        if let Some(mask) = self.saved_mask.get() {
+            sys::sigprocmask(k::SIG_SETMASK, Some(&mask), None)?;
+        }
         self.mask_set.set(true);
         Ok(())
     }
@@ -961,8 +987,8 @@ impl Ctx {
     /// The grandchild runs on the free part of this child's own stack with
     /// `clone(CLONE_VM | CLONE_VFORK)`: this child — never the thread that called `spawn!` — is
     /// suspended until the grandchild execs or exits. The grandchild inherits this child's
-    /// state: signal handlers reset, every signal blocked (its `restore_sigmask` restores the
-    /// original caller's mask), the same fds.
+    /// state: signal handlers reset, this child's current signal mask (its `restore_sigmask`
+    /// restores the original caller's mask), the same fds.
     ///
     /// What it guarantees:
     /// - **Returns** the grandchild's pid (a child of this process, inherited by the program it

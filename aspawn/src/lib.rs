@@ -100,7 +100,7 @@ pub use engine::CloneMode;
 pub use error::{ChildResult, Errno, Failure, ResultExt, SpawnError, SpawnErrorKind};
 pub use pool::StackPool;
 pub use spawned::{Child, ChildFailed, Released, Spawned};
-pub use stack::{MIN_CHILD_STACK, Placer, Stack};
+pub use stack::{Launch, MIN_CHILD_STACK, Placer, Stack};
 
 /// The package README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -1,5 +1,5 @@
 //! Handles: [`Spawned`] (a child that may still run on our stack), [`Child`] (a running process,
-//! waited through its pidfd) and [`ChildFailed`] (the child's typed report of why it did not exec).
+//! waited by pid, or through its pidfd when the spawn took one) and [`ChildFailed`] (the child's typed report of why it did not exec).
 //!
 //! # Safety
 //!
@@ -13,6 +13,7 @@ use core::fmt;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+
 use std::os::unix::process::ExitStatusExt;
 use std::process::ExitStatus;
 use std::sync::Mutex;
@@ -22,6 +23,8 @@ use rustix::process::{Signal, WaitId, WaitIdOptions};
 
 use crate::engine::CloneMode;
 use crate::error::{Errno, Failure};
+#[allow(unused_imports)] // named by the docs
+use crate::stack::Launch;
 use crate::stack::Stack;
 
 /// A child that has been cloned and may not have exec'd yet. Returned by `spawn!` at once.
@@ -34,14 +37,17 @@ use crate::stack::Stack;
 /// Until it execs, the child holds a copy of every fd the parent had at the clone, `O_CLOEXEC` or
 /// not, as a forked child does: a pipe's write end stays open (no EOF yet), and a file another
 /// thread was writing cannot be exec'd (`ETXTBSY`) until the child has exec'd or exited.
+///
+/// By default the spawn made no fd at all: the release is waited for on the futex word the kernel
+/// clears at the child's exec or exit, and the child by pid. [`Stack::with_pidfd`] and
+/// [`Stack::with_release_fd`] ask for a pidfd and for the wake-up fd of event loops.
 #[must_use = "a Spawned owns the child's stack: wait for its release to reuse the stack"]
 pub struct Spawned {
     pid: i32,
     pidfd: Option<OwnedFd>,
-    report_r: OwnedFd,
-    /// Our copy of the pipe's write end, closed on the first wait rather than in `spawn`, to keep
-    /// a syscall off the caller's hot path.
-    report_w: Option<OwnedFd>,
+    /// The wake-up pipe's read end, with [`Stack::with_release_fd`]; the parent's copy of the
+    /// write end was closed right after the clone, so the child holds the only one.
+    report_r: Option<OwnedFd>,
     stack: Option<Stack>,
     mode: CloneMode,
 }
@@ -52,20 +58,12 @@ pub type Released = Result<(Child, Stack), ChildFailed>;
 impl Spawned {
     pub(crate) fn new(
         pid: i32,
-        pidfd: OwnedFd,
-        report_r: OwnedFd,
-        report_w: OwnedFd,
+        pidfd: Option<OwnedFd>,
+        report_r: Option<OwnedFd>,
         stack: Stack,
         mode: CloneMode,
     ) -> Spawned {
-        Spawned {
-            pid,
-            pidfd: Some(pidfd),
-            report_r,
-            report_w: Some(report_w),
-            stack: Some(stack),
-            mode,
-        }
+        Spawned { pid, pidfd, report_r, stack: Some(stack), mode }
     }
 
     /// The child's process id, known at once.
@@ -73,9 +71,9 @@ impl Spawned {
         self.pid
     }
 
-    /// The child's pidfd (`CLONE_PIDFD`): pollable, immune to pid reuse. `None` once
-    /// [`Spawned::try_released`] has returned `Some`: the pidfd then belongs to the [`Child`] (or
-    /// [`ChildFailed`]) it gave.
+    /// The child's pidfd (`CLONE_PIDFD`): pollable, immune to pid reuse. `None` when the spawn
+    /// took none (it does with [`Stack::with_pidfd`] only), and once [`Spawned::try_released`]
+    /// has returned `Some`: the pidfd then belongs to the [`Child`] (or [`ChildFailed`]) it gave.
     pub fn pidfd(&self) -> Option<BorrowedFd<'_>> {
         self.pidfd.as_ref().map(|fd| fd.as_fd())
     }
@@ -86,11 +84,16 @@ impl Spawned {
         self.mode
     }
 
-    /// The fd that becomes readable (`POLLHUP`) when the child has exec'd or exited: for event
-    /// loops. After it fires, [`Spawned::try_released`] returns `Some`.
-    pub fn release_fd(&mut self) -> BorrowedFd<'_> {
-        self.report_w = None;
-        self.report_r.as_fd()
+    /// The fd that becomes readable (`POLLHUP`) when the child has exec'd or exited, for event
+    /// loops; after it fires, [`Spawned::try_released`] returns `Some`. `None` unless the spawn
+    /// made it ([`Stack::with_release_fd`]): without it, wait with [`Spawned::wait_released`],
+    /// [`Spawned::wait_released_timeout`] or poll [`Spawned::try_released`].
+    ///
+    /// Nothing but the child's exec or exit fires it: the parent kept no copy of the write end
+    /// (so no process cloned or forked later holds one), and the child's `Ctx` refuses to write
+    /// it, duplicate it, close it or replace it (`EBADF`); the copy it holds is close-on-exec.
+    pub fn release_fd(&self) -> Option<BorrowedFd<'_>> {
+        self.report_r.as_ref().map(|fd| fd.as_fd())
     }
 
     fn is_released(&self) -> bool {
@@ -103,7 +106,6 @@ impl Spawned {
     /// `Some` once the child has exec'd or exited, and so has every task it made with
     /// `Ctx::spawn` that could still run on the stack (at most once: the handle is spent after).
     pub fn try_released(&mut self) -> Option<Released> {
-        self.report_w = None;
         if self.stack.is_none() || !self.is_released() {
             return None;
         }
@@ -116,26 +118,30 @@ impl Spawned {
     /// A child that never execs (blocked forever before `execve`) makes this wait forever: use
     /// [`Spawned::wait_released_timeout`] and [`Spawned::kill`] where that can happen.
     pub fn wait_released(mut self) -> Released {
-        self.report_w = None;
         self.wait_word(None);
         self.take_released()
     }
 
     /// Waits at most `timeout` for the release; `Err(self)` if the child is still before exec.
     pub fn wait_released_timeout(mut self, timeout: Duration) -> Result<Released, Spawned> {
-        self.report_w = None;
         if self.wait_word(Some(timeout)) { Ok(self.take_released()) } else { Err(self) }
     }
 
-    /// Sends `SIGKILL` to the child through its pidfd. The stack comes back once the child has
-    /// exited and every grandchild it made with `Ctx::spawn` has exec'd or exited (a grandchild
-    /// is not killed with it). Once [`Spawned::try_released`] has returned `Some`, fails with
-    /// `ESRCH`: use the [`Child`] it gave.
+    /// Sends `SIGKILL` to the child, through its pidfd when it has one, else by pid (the child
+    /// is not reaped before its release is taken, so the pid is still its own unless a foreign
+    /// reaper took it: see [`Child`]). The stack comes back once the child has exited and every
+    /// grandchild it made with `Ctx::spawn` has exec'd or exited (a grandchild is not killed
+    /// with it). Once [`Spawned::try_released`] has returned `Some`, fails with `ESRCH`: use the
+    /// [`Child`] it gave.
     pub fn kill(&self) -> io::Result<()> {
-        let Some(pidfd) = self.pidfd() else {
+        if self.stack.is_none() {
             return Err(io::Error::from_raw_os_error(Errno::SRCH.raw_os_error()));
-        };
-        rustix::process::pidfd_send_signal(pidfd, Signal::KILL).map_err(Into::into)
+        }
+        match self.pidfd() {
+            Some(pidfd) => rustix::process::pidfd_send_signal(pidfd, Signal::KILL),
+            None => rustix::process::kill_process(pid_of(self.pid), Signal::KILL),
+        }
+        .map_err(Into::into)
     }
 
     /// Futex-waits on the header words (a shared futex: the kernel's wake at exec/exit is
@@ -173,7 +179,7 @@ impl Spawned {
 
     fn take_released(&mut self) -> Released {
         let stack = self.stack.take().expect("released only once");
-        let child = Child::new(self.pid, self.pidfd.take().expect("pidfd present"));
+        let child = Child::new(self.pid, self.pidfd.take());
         let h = stack.header();
         // Every task that ran on the stack is gone from our memory.
         crate::engine::dumpable::settle(h.cred_marks.swap(0, Ordering::Relaxed));
@@ -199,7 +205,22 @@ impl Spawned {
 impl Drop for Spawned {
     fn drop(&mut self) {
         let Some(stack) = self.stack.take() else { return };
-        let grave = Grave { stack: Some(stack), pidfd: self.pidfd.take(), tries: 0 };
+        // A child without a pidfd gets one now, while it is still unreaped (so its pid is its
+        // own, unless a foreign reaper took it): the sweeps that reap it later must not reap
+        // another child that reused the pid meanwhile. Gone already (`ESRCH`): nothing to reap.
+        // No fd free: reap by pid, as a wait by pid would.
+        let (pidfd, reap) = match self.pidfd.take() {
+            Some(fd) => (Some(fd), true),
+            None => match rustix::process::pidfd_open(
+                pid_of(self.pid),
+                rustix::process::PidfdFlags::empty(),
+            ) {
+                Ok(fd) => (Some(fd), true),
+                Err(Errno::SRCH) => (None, false),
+                Err(_) => (None, true),
+            },
+        };
+        let grave = Grave { stack: Some(stack), pid: self.pid, pidfd, reap, tries: 0 };
         let mut graveyard = GRAVEYARD.lock().unwrap_or_else(|e| e.into_inner());
         graveyard.push(grave);
         graveyard.retain_mut(Grave::still_busy);
@@ -211,7 +232,11 @@ impl Drop for Spawned {
 /// (never before, SOUNDNESS item 8), and its child, reaped once it has exited.
 struct Grave {
     stack: Option<Stack>,
+    pid: i32,
+    /// The child's pidfd: the spawn's, or one opened at the drop; otherwise it is reaped by pid.
     pidfd: Option<OwnedFd>,
+    /// The child is still to be reaped (within `tries` sweeps once the stack is free).
+    reap: bool,
     /// Sweeps left to reap the child once its stack is free.
     tries: u8,
 }
@@ -238,11 +263,12 @@ impl Grave {
             };
             self.stack = None;
         }
-        if let Some(pidfd) = &self.pidfd {
-            match rustix::process::waitid(
-                WaitId::PidFd(pidfd.as_fd()),
-                WaitIdOptions::EXITED | WaitIdOptions::NOHANG,
-            ) {
+        if self.reap {
+            let id = match &self.pidfd {
+                Some(pidfd) => WaitId::PidFd(pidfd.as_fd()),
+                None => WaitId::Pid(pid_of(self.pid)),
+            };
+            match rustix::process::waitid(id, WaitIdOptions::EXITED | WaitIdOptions::NOHANG) {
                 // Not exited yet.
                 Ok(Some(st)) if st.raw_signo() == 0 => {}
                 Ok(None) | Err(Errno::INTR) => {}
@@ -252,9 +278,10 @@ impl Grave {
             self.tries = self.tries.saturating_sub(1);
             if self.tries == 0 {
                 self.pidfd = None;
+                self.reap = false;
             }
         }
-        self.pidfd.is_some()
+        self.reap
     }
 }
 
@@ -290,16 +317,41 @@ impl fmt::Debug for Spawned {
     }
 }
 
-/// A child process, waited through its pidfd (`waitid(P_PIDFD)`), so a foreign `waitpid(-1)` or
-/// a reused pid cannot confuse it. Dropping it neither kills nor reaps the process, as with std.
+/// A child process. Dropping it neither kills nor reaps the process, as with std.
+///
+/// # Waiting by pid, or through a pidfd
+///
+/// A child spawned with a pidfd ([`Stack::with_pidfd`]; [`Command`](crate::Command) takes one by
+/// default) is waited for (`waitid(P_PIDFD)`) and signalled (`pidfd_send_signal`) through it:
+/// nothing another part of the process does can make it name another process.
+///
+/// Without one (the default of `spawn!`) it is waited for by pid (`waitid(P_PID)`) and
+/// signalled with `kill(pid)`, as std's and tokio's children are. That is exact as long as only
+/// this handle reaps the child. A *foreign reaper* — `SIGCHLD` set to `SIG_IGN` or
+/// `SA_NOCLDWAIT` (the kernel reaps every child at its exit), or another thread's
+/// `waitpid(-1)`/`wait()` — can reap it first. Then:
+/// - [`Child::wait`] and [`Child::try_wait`] fail with `ECHILD`: the pid is no longer a child
+///   of ours, so they can never return another process's status (a pid reused by a new child
+///   of ours is the one exception, as with std);
+/// - [`Child::signal`] and [`Child::kill`] before our own wait has succeeded send the signal to
+///   whatever process holds the pid by then, possibly an unrelated one that reused it. After a
+///   successful wait they send nothing (`kill` is `Ok`, as std's; `signal` fails with `ESRCH`).
+///
+/// Use [`Stack::with_pidfd`] where a foreign reaper can exist (a library that reaps, a
+/// `SIGCHLD = SIG_IGN` caller): the pidfd is taken at the clone, before the child can exit, so
+/// it names this child and no other whoever reaps it.
 pub struct Child {
     pid: i32,
-    pidfd: OwnedFd,
+    pidfd: Option<OwnedFd>,
     status: Option<ExitStatus>,
 }
 
+fn pid_of(pid: i32) -> rustix::process::Pid {
+    rustix::process::Pid::from_raw(pid).expect("a child's pid is positive")
+}
+
 impl Child {
-    pub(crate) fn new(pid: i32, pidfd: OwnedFd) -> Child {
+    pub(crate) fn new(pid: i32, pidfd: Option<OwnedFd>) -> Child {
         Child { pid, pidfd, status: None }
     }
 
@@ -308,19 +360,42 @@ impl Child {
         self.pid
     }
 
-    /// The pidfd.
-    pub fn pidfd(&self) -> BorrowedFd<'_> {
-        self.pidfd.as_fd()
+    /// The pidfd, if the spawn took one ([`Stack::with_pidfd`]; `Command` does by default);
+    /// `None` otherwise, and the child is waited for by pid (see [`Child`]).
+    pub fn pidfd(&self) -> Option<BorrowedFd<'_>> {
+        self.pidfd.as_ref().map(|fd| fd.as_fd())
     }
 
-    /// Waits for the child to exit and reaps it; later calls return the same status.
+    /// The pidfd, opened now (`pidfd_open`) if the spawn took none: for `wait_async`. Before our
+    /// own wait has reaped the child, its pid is still its own unless a foreign reaper took it
+    /// (then the pidfd may name another process, and waiting on it fails with `ECHILD`).
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    pub(crate) fn pidfd_or_open(&mut self) -> io::Result<BorrowedFd<'_>> {
+        if self.pidfd.is_none() {
+            let fd = rustix::process::pidfd_open(
+                pid_of(self.pid),
+                rustix::process::PidfdFlags::empty(),
+            )?;
+            self.pidfd = Some(fd);
+        }
+        Ok(self.pidfd.as_ref().map(|fd| fd.as_fd()).expect("just set"))
+    }
+
+    fn wait_id(&self) -> WaitId<'_> {
+        match &self.pidfd {
+            Some(fd) => WaitId::PidFd(fd.as_fd()),
+            None => WaitId::Pid(pid_of(self.pid)),
+        }
+    }
+
+    /// Waits for the child to exit and reaps it; later calls return the same status. Without a
+    /// pidfd, fails with `ECHILD` if a foreign reaper took the child first (see [`Child`]).
     pub fn wait(&mut self) -> io::Result<ExitStatus> {
         if let Some(s) = self.status {
             return Ok(s);
         }
         loop {
-            match rustix::process::waitid(WaitId::PidFd(self.pidfd.as_fd()), WaitIdOptions::EXITED)
-            {
+            match rustix::process::waitid(self.wait_id(), WaitIdOptions::EXITED) {
                 Ok(Some(st)) => return Ok(*self.status.insert(to_exit_status(&st))),
                 Ok(None) => continue,
                 Err(Errno::INTR) => continue,
@@ -334,10 +409,8 @@ impl Child {
         if let Some(s) = self.status {
             return Ok(Some(s));
         }
-        match rustix::process::waitid(
-            WaitId::PidFd(self.pidfd.as_fd()),
-            WaitIdOptions::EXITED | WaitIdOptions::NOHANG,
-        ) {
+        match rustix::process::waitid(self.wait_id(), WaitIdOptions::EXITED | WaitIdOptions::NOHANG)
+        {
             Ok(Some(st)) if st.raw_signo() != 0 => {
                 Ok(Some(*self.status.insert(to_exit_status(&st))))
             }
@@ -354,11 +427,18 @@ impl Child {
         self.signal(libc_sig::SIGKILL)
     }
 
-    /// Sends signal `sig` through the pidfd.
+    /// Sends signal `sig`: through the pidfd, or with `kill(pid)` while the child is not known
+    /// reaped. Once a wait has reaped it, fails with `ESRCH` and sends nothing (the pid may
+    /// name another process by then).
     pub fn signal(&self, sig: i32) -> io::Result<()> {
         let sig = Signal::from_named_raw(sig)
             .ok_or_else(|| io::Error::from_raw_os_error(Errno::INVAL.raw_os_error()))?;
-        rustix::process::pidfd_send_signal(self.pidfd.as_fd(), sig).map_err(Into::into)
+        match &self.pidfd {
+            Some(fd) => rustix::process::pidfd_send_signal(fd.as_fd(), sig),
+            None if self.status.is_some() => Err(Errno::SRCH),
+            None => rustix::process::kill_process(pid_of(self.pid), sig),
+        }
+        .map_err(Into::into)
     }
 }
 
@@ -366,17 +446,11 @@ mod libc_sig {
     pub(super) const SIGKILL: i32 = linux_raw_sys::general::SIGKILL as i32;
 }
 
-impl AsFd for Child {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.pidfd.as_fd()
-    }
-}
-
 impl fmt::Debug for Child {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Child")
             .field("pid", &self.pid)
-            .field("pidfd", &self.pidfd.as_raw_fd())
+            .field("pidfd", &self.pidfd.as_ref().map(|fd| fd.as_raw_fd()))
             .field("status", &self.status)
             .finish()
     }

@@ -117,6 +117,9 @@ pub struct Stack {
     base: NonNull<u8>,
     map_len: usize,
     pub(crate) home: Option<crate::pool::Home>,
+    /// Launch options the crate itself preset (`Command` for its hook path), taken by the next
+    /// conversion into a [`Launch`]; 0 otherwise.
+    pub(crate) preset: u8,
 }
 
 // SAFETY: a `Stack` uniquely owns its mapping; nothing in it is tied to a thread.
@@ -165,6 +168,7 @@ impl Stack {
             base: unsafe { NonNull::new_unchecked(base.cast()) },
             map_len,
             home: None,
+            preset: 0,
         })
     }
 
@@ -224,12 +228,121 @@ impl Stack {
 impl Drop for Stack {
     fn drop(&mut self) {
         if let Some(home) = self.home.take() {
-            let fresh = Stack { base: self.base, map_len: self.map_len, home: None };
+            let fresh = Stack { base: self.base, map_len: self.map_len, home: None, preset: 0 };
             // Not taken (pool gone or full): `unwanted` has no home, so its drop unmaps.
             drop(home.give_back(fresh));
             return;
         }
         self.unmap();
+    }
+}
+
+/// `Launch` option: the spawn takes a pidfd (`CLONE_PIDFD`).
+pub(crate) const WANT_PIDFD: u8 = 1;
+/// `Launch` option: the spawn makes the wake-up pipe behind `Spawned::release_fd`.
+pub(crate) const WANT_RELEASE_FD: u8 = 2;
+/// `Launch` option (crate-internal, with `WANT_PIDFD`): if the pidfd cannot be made for want of
+/// a free fd (`EMFILE`, `ENFILE`), spawn without one rather than fail, as `Command` does.
+pub(crate) const PIDFD_OR_NONE: u8 = 4;
+
+/// A [`Stack`] and the spawn's options: what [`spawn!`](crate::spawn!) takes first.
+///
+/// A plain `Stack` converts into one with the defaults, and the spawn then creates **no file
+/// descriptor** in the caller: the child is waited for by pid, and its release by the futex
+/// word in the stack header. Ask for more with [`Stack::with_pidfd`] and
+/// [`Stack::with_release_fd`] (chainable, also on `Launch`):
+///
+/// - **pidfd** (`CLONE_PIDFD`, std's unstable `create_pidfd(true)`): the [`Child`](crate::Child)
+///   waits and signals through it, so no foreign reaper can make its pid name another process
+///   (see [`Child`](crate::Child) for what can happen without one). It costs an fd and, measured,
+///   about a quarter of a parent-blocked spawn.
+/// - **release fd**: a pipe whose read end, [`Spawned::release_fd`](crate::Spawned::release_fd),
+///   hangs up when the child has exec'd or exited, for event loops (`released().await` uses it
+///   when present, a blocking thread otherwise). It costs two fds while the child runs before
+///   its exec, and a `pipe2` and a `close` in the caller.
+///
+/// ```
+/// use aspawn::{Ctx, Stack};
+///
+/// #[aspawn::child]
+/// fn exit_3(_cx: &Ctx) -> i32 {
+///     3
+/// }
+///
+/// let spawned = aspawn::spawn!(Stack::new()?.with_pidfd().with_release_fd(), exit_3, ())?;
+/// assert!(spawned.release_fd().is_some());
+/// let (mut child, _stack) = spawned.wait_released()?;
+/// assert!(child.pidfd().is_some());
+/// assert_eq!(child.wait()?.code(), Some(3));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Launch {
+    pub(crate) stack: Stack,
+    pub(crate) opts: u8,
+}
+
+impl Launch {
+    /// Also take a pidfd for the child (`CLONE_PIDFD`); see [`Launch`].
+    #[doc(alias = "create_pidfd")]
+    #[must_use]
+    pub fn with_pidfd(mut self) -> Launch {
+        self.opts |= WANT_PIDFD;
+        self
+    }
+
+    /// Also make the wake-up fd behind [`Spawned::release_fd`](crate::Spawned::release_fd); see
+    /// [`Launch`].
+    #[must_use]
+    pub fn with_release_fd(mut self) -> Launch {
+        self.opts |= WANT_RELEASE_FD;
+        self
+    }
+
+    /// Whether the spawn takes a pidfd.
+    pub fn pidfd_wanted(&self) -> bool {
+        self.opts & WANT_PIDFD != 0
+    }
+
+    /// Whether the spawn makes the wake-up fd.
+    pub fn release_fd_wanted(&self) -> bool {
+        self.opts & WANT_RELEASE_FD != 0
+    }
+
+    /// Gives the stack back, dropping the options.
+    pub fn into_stack(self) -> Stack {
+        self.stack
+    }
+}
+
+impl From<Stack> for Launch {
+    fn from(mut stack: Stack) -> Launch {
+        let opts = core::mem::take(&mut stack.preset);
+        Launch { stack, opts }
+    }
+}
+
+impl Stack {
+    /// This stack, for a spawn that also takes a pidfd: see [`Launch`].
+    #[doc(alias = "create_pidfd")]
+    #[must_use]
+    pub fn with_pidfd(self) -> Launch {
+        Launch::from(self).with_pidfd()
+    }
+
+    /// This stack, for a spawn that also makes the wake-up fd: see [`Launch`].
+    #[must_use]
+    pub fn with_release_fd(self) -> Launch {
+        Launch::from(self).with_release_fd()
+    }
+}
+
+impl core::fmt::Debug for Launch {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Launch")
+            .field("stack", &self.stack)
+            .field("pidfd", &self.pidfd_wanted())
+            .field("release_fd", &self.release_fd_wanted())
+            .finish()
     }
 }
 

@@ -1,5 +1,6 @@
 //! Parent-blocked time per spawn of `/bin/true`: only the call that holds the caller is
-//! timed; each child is waited for and reaped outside the measured region, before the next
+//! timed, and every method is shown against the exec floor (`floor_clone_vm_exec`: a raw
+//! `clone(CLONE_VM)` whose child raw-`execve`s `/bin/true`, the same child work); each child is waited for and reaped outside the measured region, before the next
 //! spawn. Run twice: with the benchmark's own small heap (`parent_blocked`) and with a
 //! 1 GiB resident parent (`parent_blocked_1GiB`), where fork must copy 262,144 page-table
 //! entries and everything built on `CLONE_VM` should not notice.
@@ -9,7 +10,7 @@ use std::time::Duration;
 
 use aspawn::{Envp, ResultExt, Spawned, Stack};
 use aspawn_benches::ours::{AspawnCommand, AspawnFresh, AspawnReuse, AspawnReuseNoEnv, reap_exec};
-use aspawn_benches::peers::{Floor, ForkExec, PosixSpawn, StdCommand, VforkExec};
+use aspawn_benches::peers::{Floor, FloorExec, ForkExec, PosixSpawn, StdCommand, VforkExec};
 use aspawn_benches::{Ballast, Spawner, Target, ballast::GIB, time_blocked};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, criterion_group, criterion_main};
@@ -62,8 +63,13 @@ fn methods(g: &mut BenchmarkGroup<'_, WallTime>, big_parent: bool) {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(4));
     bench(g, "floor_clone_vm", Floor::new());
+    bench(g, "floor_clone_vm_exec", FloorExec::bin_true());
     bench(g, "aspawn_reuse", AspawnReuse::new());
     bench(g, "aspawn_closure", AspawnClosure::new());
+    bench(g, "aspawn_reuse_env_list", AspawnReuse::with_env_list());
+    bench(g, "aspawn_reuse_pidfd", AspawnReuse::with_options(true, false));
+    bench(g, "aspawn_reuse_release_fd", AspawnReuse::with_options(false, true));
+    bench(g, "aspawn_reuse_pidfd_release_fd", AspawnReuse::with_options(true, true));
     bench(g, "aspawn_fresh", AspawnFresh);
     if !big_parent {
         bench(g, "aspawn_reuse_empty_env", AspawnReuseNoEnv::new());

@@ -102,7 +102,7 @@ pub fn reap_pid(pid: libc::pid_t) {
 mod tests {
     use super::*;
     use crate::ours::{AspawnFresh, AspawnReuse, AspawnStacks};
-    use crate::peers::{Floor, ForkExec, PosixSpawn, StdCommand, VforkExec};
+    use crate::peers::{Floor, FloorExec, ForkExec, PosixSpawn, StdCommand, VforkExec};
 
     /// Every method starts and reaps its children (`reap` checks the zero exit status),
     /// one at a time and pipelined. No timing is asserted.
@@ -117,6 +117,8 @@ mod tests {
     fn floor() {
         exercise(Floor::new());
         pipelined(&mut Floor::new(), 20, 8);
+        exercise(FloorExec::bin_true());
+        pipelined(&mut FloorExec::bin_true(), 20, 8);
     }
 
     #[test]
@@ -132,6 +134,10 @@ mod tests {
     #[test]
     fn aspawn_runs_bin_true() {
         exercise(AspawnReuse::new());
+        for (pidfd, release_fd) in [(true, false), (false, true), (true, true)] {
+            exercise(AspawnReuse::with_options(pidfd, release_fd));
+        }
+        exercise(AspawnReuse::with_env_list());
         exercise(AspawnFresh);
         exercise(crate::ours::AspawnReuseNoEnv::new());
         pipelined(&mut AspawnStacks::new(8), 40, 8);

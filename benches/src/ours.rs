@@ -2,7 +2,8 @@
 //! unless told otherwise) with the parent's environment, deep-copied into the stack by the
 //! spawn, inside the timed region.
 //!
-//! - [`AspawnReuse`] — one stack, handed back after each exec and used again.
+//! - [`AspawnReuse`] — one stack, handed back after each exec and used again; by default the
+//!   spawn makes no fd, [`AspawnReuse::with_options`] asks for a pidfd and/or the release fd.
 //! - [`AspawnReuseNoEnv`] — the same with `Envp::empty()`, to show the cost of the copy.
 //! - [`AspawnFresh`] — a new [`Stack`] (mmap + guard) for every spawn, unmapped after release
 //!   (outside the timed region).
@@ -11,7 +12,7 @@
 
 use std::ffi::{CStr, CString};
 
-use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Spawned, Stack};
+use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Launch, Spawned, Stack};
 
 use crate::Spawner;
 
@@ -26,8 +27,14 @@ fn exec(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp) -> ChildResult {
 /// returning at once.
 #[inline]
 pub fn spawn_exec(stack: Stack, prog: &CStr, inherit_env: bool) -> Spawned {
+    spawn_exec_with(stack.into(), prog, inherit_env)
+}
+
+/// [`spawn_exec`] with the spawn's options.
+#[inline]
+pub fn spawn_exec_with(launch: Launch, prog: &CStr, inherit_env: bool) -> Spawned {
     let env = if inherit_env { Envp::inherit() } else { Envp::empty() };
-    aspawn::spawn!(stack, exec, (prog, &[prog], env)).expect("aspawn::spawn!")
+    aspawn::spawn!(launch, exec, (prog, &[prog], env)).expect("aspawn::spawn!")
 }
 
 /// Waits for the release (exec), reaps the child, checks its status; returns the stack.
@@ -43,6 +50,10 @@ pub struct AspawnReuse {
     prog: CString,
     inherit_env: bool,
     stack: Option<Stack>,
+    pidfd: bool,
+    release_fd: bool,
+    /// `KEY=VALUE` strings made once: placed instead of `Envp::inherit()` when set.
+    env_list: Option<Vec<CString>>,
 }
 
 impl AspawnReuse {
@@ -57,7 +68,31 @@ impl AspawnReuse {
             prog: prog.to_owned(),
             inherit_env: true,
             stack: Some(Stack::new().expect("Stack::new")),
+            pidfd: false,
+            release_fd: false,
+            env_list: None,
         }
+    }
+
+    /// `/bin/true` with the parent's environment as `KEY=VALUE` strings made once, as the
+    /// floors' `Target` holds it: `spawn!` still deep-copies them into the stack on every
+    /// spawn, but skips `Envp::inherit()`'s locked read of `environ` (std's `vars_os`, two
+    /// allocations per variable). The child's work is then exactly the exec floor's.
+    pub fn with_env_list() -> Self {
+        let env = std::env::vars_os()
+            .map(|(k, v)| {
+                let mut kv = k.into_encoded_bytes();
+                kv.push(b'=');
+                kv.extend(v.into_encoded_bytes());
+                CString::new(kv).expect("environment entries have no NUL")
+            })
+            .collect();
+        AspawnReuse { env_list: Some(env), ..Self::new() }
+    }
+
+    /// `/bin/true`, the spawn also taking a pidfd and/or making the release fd.
+    pub fn with_options(pidfd: bool, release_fd: bool) -> Self {
+        AspawnReuse { pidfd, release_fd, ..Self::new() }
     }
 }
 
@@ -72,8 +107,20 @@ impl Spawner for AspawnReuse {
 
     #[inline]
     fn spawn(&mut self) -> Spawned {
-        let stack = self.stack.take().expect("one child at a time");
-        spawn_exec(stack, &self.prog, self.inherit_env)
+        let mut launch = Launch::from(self.stack.take().expect("one child at a time"));
+        if self.pidfd {
+            launch = launch.with_pidfd();
+        }
+        if self.release_fd {
+            launch = launch.with_release_fd();
+        }
+        match &self.env_list {
+            Some(env) => {
+                let prog = self.prog.as_c_str();
+                aspawn::spawn!(launch, exec, (prog, &[prog], env)).expect("aspawn::spawn!")
+            }
+            None => spawn_exec_with(launch, &self.prog, self.inherit_env),
+        }
     }
 
     fn reap(&mut self, spawned: Spawned) {

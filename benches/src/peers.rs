@@ -1,5 +1,7 @@
 //! The methods aspawn is measured against. Each starts `/bin/true` (see [`Target`]), except
 //! [`Floor`], whose child exits without exec'ing: it is the cost of the clone alone.
+//! [`FloorExec`] is the floor of every method that execs: the same clone, whose child
+//! raw-`execve`s the target at once — exactly the child's work, with nothing around it.
 
 use std::process::{Child, Command};
 use std::ptr::NonNull;
@@ -62,6 +64,48 @@ impl Spawner for Floor {
         // SAFETY: the stack is mapped for as long as `self` lives, and `self` outlives every
         // child because `reap` is the only way to finish one. The child never writes to it.
         let ret = unsafe { arch::clone_vm_exit(flags, self.stack.as_ptr().add(self.len)) };
+        pid_or_panic("clone(CLONE_VM)", ret)
+    }
+
+    fn reap(&mut self, pid: libc::pid_t) {
+        reap_pid(pid);
+    }
+}
+
+/// The exec floor: `clone(CLONE_VM | SIGCHLD)` onto a reused 64 KiB stack, the child calling
+/// `execve` on the target at once (no signal mask, no handler reset, no report). The parent
+/// returns when the clone does; the exec is waited for outside the timed region, as for
+/// every method.
+pub struct FloorExec {
+    floor: Floor,
+    target: Target,
+}
+
+impl FloorExec {
+    /// The exec floor for `/bin/true`.
+    pub fn bin_true() -> Self {
+        FloorExec { floor: Floor::new(), target: Target::bin_true() }
+    }
+}
+
+impl Spawner for FloorExec {
+    type InFlight = libc::pid_t;
+
+    #[inline]
+    fn spawn(&mut self) -> libc::pid_t {
+        let flags = (libc::CLONE_VM | libc::SIGCHLD) as u64;
+        let t = &self.target;
+        // SAFETY: the stack is mapped while `self` lives and every child is reaped (`reap`)
+        // before the next spawn; the target's strings live in `self`.
+        let ret = unsafe {
+            arch::clone_vm_execve(
+                flags,
+                self.floor.stack.as_ptr().add(self.floor.len),
+                t.path().as_ptr(),
+                t.argv(),
+                t.envp(),
+            )
+        };
         pid_or_panic("clone(CLONE_VM)", ret)
     }
 

@@ -46,7 +46,7 @@ macro_rules! hand_child {
 
 /// Spawns with a hand-written child: `hand_spawn::<F>(stack, (a, b, …))`.
 pub fn hand_spawn<F, A>(
-    stack: aspawn::Stack,
+    stack: impl Into<aspawn::Launch>,
     args: A,
 ) -> Result<aspawn::Spawned, aspawn::SpawnError>
 where

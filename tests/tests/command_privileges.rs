@@ -147,7 +147,7 @@ fn failed_step(cmd: &mut aspawn::Command) -> Option<(&'static str, Errno)> {
     let mut pending = cmd.spawn_nowait().unwrap();
     loop {
         {
-            let fd = pending.release_fd();
+            let fd = pending.release_fd().unwrap();
             let mut fds = [PollFd::new(&fd, PollFlags::IN)];
             match rustix::event::poll(&mut fds, None) {
                 Ok(_) | Err(Errno::INTR) => {}

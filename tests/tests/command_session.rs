@@ -152,7 +152,7 @@ fn pdeathsig_fires_when_the_spawning_thread_exits() {
     for sig in [libc::SIGKILL, libc::SIGTERM] {
         let mut child = spawn_from_a_thread(Some(sig));
         // The signal comes as the thread exits; a generous bound for a loaded machine.
-        if !readable_within(child.pidfd(), Duration::from_secs(30)) {
+        if !readable_within(child.pidfd().unwrap(), Duration::from_secs(30)) {
             child.kill().unwrap();
             child.wait().unwrap();
             panic!("signal {sig}: the child outlived its parent thread by 30 s");
@@ -162,7 +162,10 @@ fn pdeathsig_fires_when_the_spawning_thread_exits() {
 
     // Control: no pdeathsig, the child is still running after its thread is gone.
     let mut child = spawn_from_a_thread(None);
-    assert!(!readable_within(child.pidfd(), Duration::from_millis(300)), "the child exited");
+    assert!(
+        !readable_within(child.pidfd().unwrap(), Duration::from_millis(300)),
+        "the child exited"
+    );
     child.kill().unwrap();
     assert_eq!(child.wait().unwrap().signal(), Some(libc::SIGKILL));
 }

@@ -34,34 +34,103 @@ fn no_fd_leaks_on_reuse_failure_or_fd_exhaustion() {
     // SAFETY: plain waitpid probe: no child of ours is left to reap.
     assert_eq!(unsafe { libc::waitpid(-1, std::ptr::null_mut(), libc::WNOHANG) }, -1);
 
-    // 3. fd exhaustion: pipe2 fails with EMFILE, a SpawnError that hands the stack back.
-    let mut old = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    let mut filler = Vec::new();
-    // SAFETY: get and set this process's RLIMIT_NOFILE with valid structs; dup and close fds we own.
-    unsafe {
-        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut old), 0);
-        let tight = libc::rlimit { rlim_cur: 256, rlim_max: old.rlim_max };
-        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &tight), 0);
-        loop {
-            let fd = libc::dup(0);
-            if fd < 0 {
-                break;
-            }
-            filler.push(fd);
-        }
-    }
-    let err = aspawn::spawn!(stack, exit_with, (0)).unwrap_err();
-    // SAFETY: as above.
-    unsafe {
-        for fd in filler {
-            libc::close(fd);
-        }
-        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &old), 0);
-    }
-    assert_eq!(err.kind(), &SpawnErrorKind::Os { errno: Errno::MFILE, call: "pipe2" }, "{err}");
-    let stack = err.into_stack().expect("stack handed back");
+    // 3. fd exhaustion: with no fd free, `spawn!` still works (it makes none); asking for a
+    // release fd fails in pipe2 and for a pidfd in the clone, with EMFILE, handing back the stack.
+    let tight = Tight::new(0);
+    let zero_free = aspawn::spawn!(stack, exit_with, (4)).map(|s| s.wait_released());
+    let Ok(Ok((mut child, stack))) = zero_free else {
+        drop(tight);
+        panic!("spawn! with 0 free fds: {zero_free:?}");
+    };
+    let code = child.wait().unwrap().code();
+    let pipe_err = aspawn::spawn!(stack.with_release_fd(), exit_with, (0)).map(drop).unwrap_err();
+    let pipe_kind = pipe_err.kind().clone();
+    let stack = pipe_err.into_stack().expect("stack handed back");
+    let pidfd_err = aspawn::spawn!(stack.with_pidfd(), exit_with, (0)).map(drop).unwrap_err();
+    drop(tight);
+    assert_eq!(code, Some(4));
+    assert_eq!(pipe_kind, SpawnErrorKind::Os { errno: Errno::MFILE, call: "pipe2" });
+    let pidfd_kind = pidfd_err.kind();
+    assert!(matches!(pidfd_kind, SpawnErrorKind::Os { errno: Errno::MFILE, .. }), "{pidfd_err}");
+    let stack = pidfd_err.into_stack().expect("stack handed back");
     let (mut child, _) = aspawn::spawn!(stack, exit_with, (3)).unwrap().wait_released().unwrap();
     assert_eq!(child.wait().unwrap().code(), Some(3));
-    drop(child); // its pidfd
+    drop(child);
     assert_eq!(fd_count(), before, "at the end");
+
+    // 4. `Command::status` needs no more free fds than std's: the fewest std needs, found the
+    // same way (0 to 4 free), and ours with exactly that many.
+    let std_needs = (0..=4)
+        .find(|&n| {
+            let _t = Tight::new(n);
+            std::process::Command::new("/bin/true").status().is_ok_and(|s| s.success())
+        })
+        .expect("std's status works with 4 free fds");
+    eprintln!("std's Command::status needs {std_needs} free fds");
+    let ours = {
+        let _t = Tight::new(std_needs);
+        aspawn::Command::new("/bin/true").status()
+    };
+    assert!(ours.as_ref().is_ok_and(|s| s.success()), "with {std_needs} free fds: {ours:?}");
+    // With no fd free at all, `/bin/true` itself cannot load libc (its exit status says so),
+    // but the spawn succeeds as std's does: `status` is `Ok` for both.
+    let (std_zero, ours_zero) = {
+        let _t = Tight::new(0);
+        (
+            std::process::Command::new("/bin/true").status().map(|s| s.code()),
+            aspawn::Command::new("/bin/true").status().map(|s| s.code()),
+        )
+    };
+    eprintln!("with 0 free fds: std {std_zero:?}, ours {ours_zero:?}");
+    assert!(std_zero.is_ok() && ours_zero.is_ok(), "std {std_zero:?}, ours {ours_zero:?}");
+    // The pidfd is kept when an fd is free for it.
+    let mut child = aspawn::Command::new("/bin/true").spawn().unwrap();
+    assert!(child.pidfd().is_some());
+    assert!(child.wait().unwrap().success());
+    drop(child);
+    assert_eq!(fd_count(), before, "after the Command checks");
+}
+
+/// `RLIMIT_NOFILE` lowered and fds filled so that exactly `free` fds are free; undone on drop.
+struct Tight {
+    old: libc::rlimit,
+    filler: Vec<i32>,
+}
+
+impl Tight {
+    fn new(free: usize) -> Tight {
+        let mut old = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        let mut filler = Vec::with_capacity(512);
+        // SAFETY: get and set this process's RLIMIT_NOFILE with valid structs; dup fds we own.
+        unsafe {
+            assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut old), 0);
+            let tight = libc::rlimit { rlim_cur: 256, rlim_max: old.rlim_max };
+            assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &tight), 0);
+            loop {
+                let fd = libc::dup(0);
+                if fd < 0 {
+                    break;
+                }
+                filler.push(fd);
+            }
+            for _ in 0..free {
+                if let Some(fd) = filler.pop() {
+                    libc::close(fd);
+                }
+            }
+        }
+        Tight { old, filler }
+    }
+}
+
+impl Drop for Tight {
+    fn drop(&mut self) {
+        // SAFETY: closing the fds `new` made and restoring the limit it read.
+        unsafe {
+            for &fd in &self.filler {
+                libc::close(fd);
+            }
+            assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &self.old), 0);
+        }
+    }
 }

@@ -102,9 +102,11 @@ fn a_killed_child_does_not_release_the_stack_under_its_grandchild() {
     for _ in 0..5 {
         let (gate_r, mut gate_w) = std::io::pipe().unwrap();
         let (mut ready_r, ready_w) = std::io::pipe().unwrap();
-        let mut spawned =
-            hand_spawn::<spawns_gated, _>(Stack::new().unwrap(), (&ready_w, &gate_r, &gate_w))
-                .unwrap();
+        let mut spawned = hand_spawn::<spawns_gated, _>(
+            Stack::new().unwrap().with_pidfd(),
+            (&ready_w, &gate_r, &gate_w),
+        )
+        .unwrap();
         // The grandchild runs (it wrote its byte) and blocks on `gate`: kill its parent.
         let mut b = [0u8; 1];
         ready_r.read_exact(&mut b).unwrap();

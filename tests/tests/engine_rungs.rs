@@ -10,7 +10,8 @@ use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use aspawn::__private::{clone_mode, force_clone_mode};
-use aspawn::{CloneMode, Envp, Stack};
+use aspawn::consts::SIG_BLOCK;
+use aspawn::{CloneMode, Ctx, Envp, Stack};
 use aspawn_tests::{exec_to, raise_then_exit};
 
 static HANDLER_RAN: AtomicBool = AtomicBool::new(false);
@@ -62,8 +63,76 @@ fn every_rung_forced_execs_and_resets_the_parents_handlers() {
                 .unwrap();
         assert_eq!(child.wait().unwrap().signal(), Some(libc::SIGUSR1), "{mode:?}");
         assert!(!HANDLER_RAN.load(Ordering::SeqCst), "{mode:?}");
+        // The mask the child starts with, and the one `restore_sigmask` gives back.
+        let code = mask_seen_by_child();
+        let expect =
+            if mode == CloneMode::Clone3ClearSighand && kernel_at_least(5, 16) { 0 } else { 1 };
+        assert_eq!(code, expect, "{mode:?}: 0 = started with the parent's mask, 1 = all blocked");
     }
     force_clone_mode(None);
+}
+
+/// Whether `uname` says Linux ≥ `major.minor`.
+fn kernel_at_least(major: u32, minor: u32) -> bool {
+    // SAFETY: uname into a zeroed struct.
+    let release = unsafe {
+        let mut un: libc::utsname = std::mem::zeroed();
+        assert_eq!(libc::uname(&mut un), 0);
+        std::ffi::CStr::from_ptr(un.release.as_ptr()).to_string_lossy().into_owned()
+    };
+    let mut it = release.split(['.', '-']).map(|p| p.parse::<u32>().unwrap_or(0));
+    (it.next().unwrap_or(0), it.next().unwrap_or(0)) >= (major, minor)
+}
+
+/// Exit code: 0 if the child started with `parent` as its mask, 1 if with every signal blocked,
+/// 2 otherwise; plus 10 if, after blocking `extra` itself, `restore_sigmask` did not give back
+/// `parent`.
+#[aspawn::child]
+fn report_mask(cx: &Ctx, parent: u64, extra: u64) -> i32 {
+    let Ok(start) = cx.sigprocmask(SIG_BLOCK, 0) else { return 3 };
+    let mut code = if start == parent {
+        0
+    } else if start | parent == start && start != parent && start & extra == extra {
+        1
+    } else {
+        2
+    };
+    if cx.sigprocmask(SIG_BLOCK, extra).is_err() || cx.restore_sigmask().is_err() {
+        return 4;
+    }
+    match cx.sigprocmask(SIG_BLOCK, 0) {
+        Ok(now) if now == parent => {}
+        _ => code += 10,
+    }
+    code
+}
+
+/// Blocks `SIGUSR2` in this thread, spawns `report_mask`, restores the mask, gives the code.
+fn mask_seen_by_child() -> i32 {
+    let bit = |sig: i32| 1u64 << (sig - 1);
+    // SAFETY: pthread_sigmask with valid sets, undone below.
+    let (old, parent) = unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        let mut old: libc::sigset_t = std::mem::zeroed();
+        let mut now: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGUSR2);
+        assert_eq!(libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old), 0);
+        assert_eq!(libc::pthread_sigmask(libc::SIG_BLOCK, std::ptr::null(), &mut now), 0);
+        let mut m = 0u64;
+        for sig in 1..=64 {
+            if libc::sigismember(&now, sig) == 1 {
+                m |= bit(sig);
+            }
+        }
+        (old, m)
+    };
+    let spawned =
+        aspawn::spawn!(Stack::new().unwrap(), report_mask, (parent, bit(libc::SIGUSR1))).unwrap();
+    // SAFETY: restoring the mask read above.
+    unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut()) };
+    let (mut child, _) = spawned.wait_released().unwrap();
+    child.wait().unwrap().code().unwrap_or(-1)
 }
 
 /// Installs a seccomp filter that makes `clone3` fail with `errno`.

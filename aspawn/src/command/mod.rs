@@ -133,6 +133,13 @@ enum Want {
 }
 
 /// What a spawn connects a stream to when the `Command` does not say.
+/// The spawn options of `spawn`, `status` and `output`: a pidfd (they wait for the exec anyway,
+/// and it keeps a foreign reaper from confusing the wait), dropped when no fd is free for it, as
+/// std then spawns too. No wake-up pipe: the release is waited for on the futex word.
+const SYNC: u8 = crate::stack::WANT_PIDFD | crate::stack::PIDFD_OR_NONE;
+/// `spawn_nowait` (and the async paths): also the wake-up fd, for event loops.
+const NOWAIT: u8 = SYNC | crate::stack::WANT_RELEASE_FD;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Default_ {
     Inherit,
@@ -499,7 +506,7 @@ impl Command {
     /// missing, not executable, a bad working directory … come back as the `io::Error` std
     /// gives. Streams not set are inherited.
     pub fn spawn(&mut self) -> io::Result<Child> {
-        self.spawn_nowait()?.wait_released()
+        self.spawn_with([Default_::Inherit; 3], SYNC)?.wait_released()
     }
 
     /// Spawns the child and returns at once, before it has exec'd: the parent never waits for
@@ -515,12 +522,12 @@ impl Command {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn spawn_nowait(&mut self) -> io::Result<PendingChild> {
-        self.spawn_with([Default_::Inherit; 3])
+        self.spawn_with([Default_::Inherit; 3], NOWAIT)
     }
 
     /// Runs the command (streams inherited) and waits for its exit status.
     pub fn status(&mut self) -> io::Result<ExitStatus> {
-        let mut child = self.spawn_with([Default_::Inherit; 3])?.wait_released()?;
+        let mut child = self.spawn_with([Default_::Inherit; 3], SYNC)?.wait_released()?;
         drop(child.stdin.take());
         child.wait()
     }
@@ -528,18 +535,18 @@ impl Command {
     /// Runs the command and collects its output: stdout and stderr are piped and stdin is
     /// `/dev/null` unless set.
     pub fn output(&mut self) -> io::Result<Output> {
-        let pending = self.spawn_with([Default_::Null, Default_::Piped, Default_::Piped])?;
+        let pending = self.spawn_with([Default_::Null, Default_::Piped, Default_::Piped], SYNC)?;
         pending.wait_released()?.wait_with_output()
     }
 
     /// `spawn_nowait` with `output`'s defaults (stdin null, stdout and stderr piped).
     #[cfg(feature = "tokio")]
     pub(crate) fn spawn_nowait_output(&mut self) -> io::Result<PendingChild> {
-        self.spawn_with([Default_::Null, Default_::Piped, Default_::Piped])
+        self.spawn_with([Default_::Null, Default_::Piped, Default_::Piped], NOWAIT)
     }
 
-    fn spawn_with(&mut self, defaults: [Default_; 3]) -> io::Result<PendingChild> {
-        let spawned = self.spawn_once(defaults);
+    fn spawn_with(&mut self, defaults: [Default_; 3], opts: u8) -> io::Result<PendingChild> {
+        let spawned = self.spawn_once(defaults, opts);
         // The fds given with `fd` belong to this spawn only, as with std: closed now (the
         // child, if any, has its own copies).
         for n in std::mem::take(&mut self.spent_by_spawn) {
@@ -548,15 +555,15 @@ impl Command {
         spawned
     }
 
-    fn spawn_once(&mut self, defaults: [Default_; 3]) -> io::Result<PendingChild> {
+    fn spawn_once(&mut self, defaults: [Default_; 3], opts: u8) -> io::Result<PendingChild> {
         let prepared = self.prepare(defaults)?;
         let stack = self.stack_for(&prepared)?;
-        let spawned = match self.spawn_on(stack, &prepared) {
+        let spawned = match self.spawn_on(stack, &prepared, opts) {
             Err(e) => match e.kind() {
                 // The pool's stacks are too small for this environment and argument list.
                 SpawnErrorKind::StackTooSmall { needed, .. } => {
                     let bigger = big_stack(needed.saturating_mul(2))?;
-                    self.spawn_on(bigger, &prepared)?
+                    self.spawn_on(bigger, &prepared, opts)?
                 }
                 _ => return Err(e.into()),
             },
@@ -565,7 +572,14 @@ impl Command {
         Ok(PendingChild::new(spawned, prepared.pipes))
     }
 
-    fn spawn_on(&self, stack: Stack, prepared: &Prepared<'_>) -> Result<Spawned, SpawnError> {
+    fn spawn_on(
+        &self,
+        mut stack: Stack,
+        prepared: &Prepared<'_>,
+        opts: u8,
+    ) -> Result<Spawned, SpawnError> {
+        // The options travel in the stack to the engine's conversion into a `Launch`.
+        stack.preset = opts;
         match &self.hook {
             None => crate::spawn!(stack, child::command_child, (prepared)),
             Some(h) => (h.spawn)(stack, prepared),

@@ -34,14 +34,16 @@ impl PendingChild {
         self.spawned.pid() as u32
     }
 
-    /// The child's pidfd; `None` once [`PendingChild::try_released`] has returned `Some` (the
-    /// [`Child`] it gave has it then).
+    /// The child's pidfd (`Command` takes one unless no fd was free); `None` once
+    /// [`PendingChild::try_released`] has returned `Some` (the [`Child`] it gave has it then).
     pub fn pidfd(&self) -> Option<BorrowedFd<'_>> {
         self.spawned.pidfd()
     }
 
-    /// The fd that becomes readable when the child has exec'd or exited, for event loops.
-    pub fn release_fd(&mut self) -> BorrowedFd<'_> {
+    /// The fd that becomes readable when the child has exec'd or exited, for event loops
+    /// ([`Command::spawn_nowait`](super::Command::spawn_nowait) always makes it; see
+    /// [`Spawned::release_fd`]).
+    pub fn release_fd(&self) -> Option<BorrowedFd<'_>> {
         self.spawned.release_fd()
     }
 
@@ -97,7 +99,9 @@ impl std::fmt::Debug for PendingChild {
 
 /// A running (or exited) child of a [`Command`](super::Command), with std's `Child` surface:
 /// the parent's ends of the pipes in `stdin`/`stdout`/`stderr` (std's own types), `id`, `wait`,
-/// `try_wait`, `kill`, `wait_with_output`. It waits through the pidfd.
+/// `try_wait`, `kill`, `wait_with_output`. It waits through its pidfd, which `Command` takes at
+/// the clone unless no fd is free (then it spawns without one, as std does, and waits by pid:
+/// see [`spawned::Child`] for what a foreign reaper can do then).
 ///
 /// As with std, dropping a `Child` neither kills nor reaps the process.
 #[derive(Debug)]
@@ -117,8 +121,8 @@ impl Child {
         self.inner.pid() as u32
     }
 
-    /// The pidfd.
-    pub fn pidfd(&self) -> BorrowedFd<'_> {
+    /// The pidfd; `None` if the spawn found no free fd for one.
+    pub fn pidfd(&self) -> Option<BorrowedFd<'_>> {
         self.inner.pidfd()
     }
 
@@ -176,12 +180,6 @@ impl Child {
         self,
     ) -> (spawned::Child, Option<ChildStdin>, Option<ChildStdout>, Option<ChildStderr>) {
         (self.inner, self.stdin, self.stdout, self.stderr)
-    }
-}
-
-impl AsFd for Child {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.inner.pidfd()
     }
 }
 

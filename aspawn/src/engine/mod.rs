@@ -42,7 +42,7 @@ use crate::ctx::Ctx;
 use crate::error::{Errno, SpawnError};
 use crate::private::{ChildFn, ChildReturn};
 use crate::spawned::Spawned;
-use crate::stack::{Header, Placer, Stack};
+use crate::stack::{Header, Launch, PIDFD_OR_NONE, Placer, Stack, WANT_PIDFD, WANT_RELEASE_FD};
 
 /// Defence in depth for SOUNDNESS item 3, in the spirit of dtolnay's `no-panic`: built with
 /// `--cfg aspawn_nopanic` in release mode, every child entry holds a value whose drop glue names a
@@ -139,7 +139,9 @@ pub(crate) struct Block<A> {
     header: *const Header,
     report_fd: i32,
     reset_handlers: bool,
-    saved_mask: u64,
+    /// The caller's mask when the engine blocked every signal across the clone; `None` when it
+    /// did not, and the child started with the caller's mask.
+    saved_mask: Option<u64>,
     args: A,
 }
 
@@ -183,7 +185,7 @@ pub(crate) const NESTED_EXITING: u32 = 2;
 struct NestedBlock<A> {
     args: A,
     report_fd: i32,
-    saved_mask: u64,
+    saved_mask: Option<u64>,
     header: *const Header,
     /// The grandchild's nesting level (1 for a child's `Ctx::spawn`).
     depth: u32,
@@ -248,7 +250,7 @@ pub(crate) fn spawn_nested<F: ChildFn>(
     let block = NestedBlock::<F::Args> {
         args,
         report_fd: cx.report_fd,
-        saved_mask: cx.saved_mask,
+        saved_mask: cx.saved_mask.get(),
         header: cx.header,
         depth,
         reset_handlers: cx.in_place,
@@ -343,15 +345,64 @@ fn reset_signals(all: bool) {
     let _ = sys::set_disposition(k::SIGPIPE as i32, sys::SIG_DFL);
 }
 
+/// Whether the running kernel is Linux ≥ 5.16, read once (`uname`) and cached: 0 unknown,
+/// 1 older, 2 newer.
+static KERNEL_5_16: AtomicU8 = AtomicU8::new(0);
+
+fn kernel_at_least_5_16() -> bool {
+    match KERNEL_5_16.load(Ordering::Relaxed) {
+        1 => false,
+        2 => true,
+        _ => {
+            // `struct new_utsname`: six fields of 65 bytes; `release` is the third.
+            let mut un = [0u8; 6 * 65];
+            // SAFETY: uname(&mut new_utsname): `un` is a live buffer of its size.
+            let ok = unsafe { sys::call(k::__NR_uname, [un.as_mut_ptr() as usize, 0, 0, 0, 0, 0]) };
+            let newer = ok.is_ok() && release_at_least(&un[130..195], 5, 16);
+            KERNEL_5_16.store(if newer { 2 } else { 1 }, Ordering::Relaxed);
+            newer
+        }
+    }
+}
+
+/// Parses the leading `major.minor` of a kernel release string.
+fn release_at_least(release: &[u8], major: u32, minor: u32) -> bool {
+    let mut parts = release.split(|&b| b == b'.').map(|p| {
+        p.iter()
+            .take_while(|b| b.is_ascii_digit())
+            .fold(0u32, |n, &d| n.saturating_mul(10).saturating_add(u32::from(d - b'0')))
+    });
+    let (a, b) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    (a, b) >= (major, minor)
+}
+
+/// Whether the spawn must block every signal across the clone (SOUNDNESS item 4).
+///
+/// On the `Clone3ClearSighand` rung the kernel resets every handler of the child to `SIG_DFL`
+/// inside `copy_process` (`copy_sighand` → `flush_signal_handlers`), before the child exists for
+/// signal delivery, so no handler of the parent's can ever run in it: the block is not needed
+/// for that. A signal that reaches the child before its exec then takes its default action in
+/// the child only — except, before Linux 5.16, a core-dumping one: the core dump killed every
+/// task sharing the mm, the parent included (fixed by 0258b5fd7c71, "coredump: Limit coredumps
+/// to a single thread group"). So the two `rt_sigprocmask` calls are skipped on that rung on
+/// Linux ≥ 5.16 only; the other rungs reset handlers in a loop in the child and keep the block.
+#[inline]
+fn must_block(mode: CloneMode) -> bool {
+    mode != CloneMode::Clone3ClearSighand || !kernel_at_least_5_16()
+}
+
 /// Places the arguments, clones, and returns at once (DESIGN §4.1).
 ///
-/// Syscalls on this path: `pipe2`, `rt_sigprocmask` twice, the clone (and one `fcntl` when the
-/// caller has closed its fds 0–2). No allocation.
-pub(crate) fn spawn<F, P>(mut stack: Stack, place: P) -> Result<Spawned, SpawnError>
+/// Syscalls on this path, by default: the clone only on Linux ≥ 5.16 with `clone3` and
+/// `CLONE_CLEAR_SIGHAND`, with two `rt_sigprocmask` around it otherwise. With the release fd,
+/// `pipe2` before and a `close` of our write end after (and one `fcntl` + `close` when the
+/// caller has closed its fds 0–2). No allocation, no fd unless asked for.
+pub(crate) fn spawn<F, P>(launch: impl Into<Launch>, place: P) -> Result<Spawned, SpawnError>
 where
     F: ChildFn,
     P: FnOnce(&mut Placer<'_>) -> Result<F::Args, SpawnError>,
 {
+    let Launch { mut stack, opts } = launch.into();
     // One load when no unreleased `Spawned` was dropped.
     crate::spawned::sweep_graveyard();
     let header: *const Header = stack.header();
@@ -359,8 +410,13 @@ where
     let placed = {
         let mut p = stack.placer();
         place(&mut p).and_then(|args| {
-            let block =
-                p.put(Block { header, report_fd: -1, reset_handlers: true, saved_mask: 0, args })?;
+            let block = p.put(Block {
+                header,
+                report_fd: -1,
+                reset_handlers: true,
+                saved_mask: None,
+                args,
+            })?;
             let slot = p.alloc(16, 16)?.cast::<usize>();
             Ok((block, slot))
         })
@@ -370,75 +426,110 @@ where
         Err(e) => return Err(e.with_stack(stack)),
     };
 
-    let (report_r, report_w) = match rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC) {
-        Ok(p) => p,
-        Err(e) => return Err(SpawnError::os(e, "pipe2").with_stack(stack)),
-    };
-    // A parent that closed its fds 0–2 gets them back from `pipe2`. The child may `dup2` a
-    // standard stream onto the write end's number, and `Ctx` refuses to touch the report fd, so
-    // move the write end above 2 (`F_DUPFD_CLOEXEC`, then the low copy is closed). The read end
-    // may stay low: the child never needs it. With 0–2 open, the common case, this is one
-    // comparison and the hot path stays `pipe2` + 2 × `rt_sigprocmask` + clone.
-    let report_w = if report_w.as_raw_fd() > 2 {
-        report_w
-    } else {
-        match rustix::io::fcntl_dupfd_cloexec(&report_w, 3) {
-            Ok(fd) => fd,
-            Err(e) => return Err(SpawnError::os(e, "fcntl(F_DUPFD_CLOEXEC)").with_stack(stack)),
+    let report = if opts & WANT_RELEASE_FD != 0 {
+        match report_pipe() {
+            Ok(p) => Some(p),
+            Err(e) => return Err(e.with_stack(stack)),
         }
+    } else {
+        None
     };
     let entry: unsafe extern "C" fn(*const Block<F::Args>) -> ! = child_entry::<F>;
     // SAFETY: `block` and `slot` were just placed in the stack, which we own exclusively; no child
     // runs on it (it was handed to us, so any previous child released it).
     unsafe {
-        (*block).report_fd = report_w.as_raw_fd();
+        (*block).report_fd = report.as_ref().map_or(-1, |(_, w)| w.as_raw_fd());
         slot.write(entry as usize);
         slot.add(1).write(block as usize);
     }
     stack.arm();
 
-    // Block every signal across the clone so that no handler of the parent's can run in the child
-    // before it has reset them (SOUNDNESS item 4). The child inherits this mask; its saved copy
-    // travels in the block for `Ctx::restore_sigmask`.
-    let all: u64 = !0;
-    let mut old: u64 = 0;
-    if let Err(e) = sys::sigprocmask(k::SIG_SETMASK, Some(&all), Some(&mut old)) {
-        return Err(SpawnError::os(e, "rt_sigprocmask").with_stack(stack));
-    }
     let (mut mode, forced) = current_mode();
-    let mut pidfd: i32 = -1;
+    let mut want_pidfd = opts & WANT_PIDFD != 0;
+    // Block every signal across the clone where a handler of the parent's could otherwise run
+    // in the child before it has reset them, or a core dump take the parent with it (SOUNDNESS
+    // item 4, see `must_block`). The child inherits this mask; its saved copy travels in the
+    // block for `Ctx::restore_sigmask`. Re-checked when the rung falls back.
+    let mut blocked: Option<u64> = None;
     let result = loop {
+        if blocked.is_none() && must_block(mode) {
+            let all: u64 = !0;
+            let mut old: u64 = 0;
+            if let Err(e) = sys::sigprocmask(k::SIG_SETMASK, Some(&all), Some(&mut old)) {
+                break Err(SpawnError::os(e, "rt_sigprocmask"));
+            }
+            blocked = Some(old);
+        }
         // SAFETY: the block is ours until the clone below succeeds.
         unsafe {
-            (*block).saved_mask = old;
+            (*block).saved_mask = blocked;
             (*block).reset_handlers = mode != CloneMode::Clone3ClearSighand;
         }
-        let r = clone_once(mode, &stack, lo, slot.cast(), &mut pidfd);
+        let mut pidfd: i32 = -1;
+        let r = clone_once(mode, &stack, lo, slot.cast(), want_pidfd.then_some(&mut pidfd));
         match r {
             Err(e) if !forced && is_fallback_errno(e) => match mode.next() {
                 Some(m) => mode = m,
-                None => break Err(e),
+                None => break Err(SpawnError::os(e, clone_name(mode))),
             },
-            other => break other,
+            // No fd left for the pidfd: `Command` spawns without one, as std would.
+            Err(e)
+                if want_pidfd
+                    && opts & PIDFD_OR_NONE != 0
+                    && (e == Errno::MFILE || e == Errno::NFILE) =>
+            {
+                want_pidfd = false
+            }
+            Ok(pid) => {
+                // SAFETY: with CLONE_PIDFD the kernel stored a fresh pidfd we now own.
+                let pidfd = want_pidfd.then(|| unsafe { OwnedFd::from_raw_fd(pidfd) });
+                break Ok((pid as i32, pidfd));
+            }
+            Err(e) => break Err(SpawnError::os(e, clone_name(mode))),
         }
     };
-    // Restore the caller's mask whatever happened. It cannot fail with a valid `how`.
-    let _ = sys::sigprocmask(k::SIG_SETMASK, Some(&old), None);
+    if let Some(old) = blocked {
+        // Restore the caller's mask whatever happened. It cannot fail with a valid `how`.
+        let _ = sys::sigprocmask(k::SIG_SETMASK, Some(&old), None);
+    }
 
     match result {
-        Ok(pid) => {
+        Ok((pid, pidfd)) => {
             if !forced {
                 MODE.store(mode as u8, Ordering::Relaxed);
             }
-            // SAFETY: CLONE_PIDFD stored a fresh pidfd we now own.
-            let pidfd = unsafe { OwnedFd::from_raw_fd(pidfd) };
-            Ok(Spawned::new(pid as i32, pidfd, report_r, report_w, stack, mode))
+            // Our copy of the write end goes at once: a process cloned from now on (a sibling
+            // spawn, a `fork` elsewhere) must not inherit it, or its hang-up would wait for that
+            // process too.
+            let report_r = report.map(|(r, w)| {
+                drop(w);
+                r
+            });
+            Ok(Spawned::new(pid, pidfd, report_r, stack, mode))
         }
         Err(e) => {
             stack.header().tid().store(0, Ordering::Relaxed);
-            Err(SpawnError::os(e, clone_name(mode)).with_stack(stack))
+            Err(e.with_stack(stack))
         }
     }
+}
+
+/// The wake-up pipe: the read end for the parent, the write end for the child, both
+/// close-on-exec. A parent that closed its fds 0–2 gets them back from `pipe2`. The child may
+/// `dup2` a standard stream onto the write end's number, and `Ctx` refuses to touch the report
+/// fd, so the write end moves above 2 (`F_DUPFD_CLOEXEC`) and the low copy is closed *before*
+/// the clone: left open, it would be the child's fd 0, 1 or 2, kept across the exec. The read
+/// end may stay low: the child never needs it, and closes its copy at exec.
+fn report_pipe() -> Result<(OwnedFd, OwnedFd), SpawnError> {
+    let (r, w) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)
+        .map_err(|e| SpawnError::os(e, "pipe2"))?;
+    if w.as_raw_fd() > 2 {
+        return Ok((r, w));
+    }
+    let high = rustix::io::fcntl_dupfd_cloexec(&w, 3)
+        .map_err(|e| SpawnError::os(e, "fcntl(F_DUPFD_CLOEXEC)"))?;
+    drop(w);
+    Ok((r, high))
 }
 
 fn is_fallback_errno(e: Errno) -> bool {
@@ -458,18 +549,20 @@ fn clone_once(
     stack: &Stack,
     lo: *mut u8,
     sp: *mut u8,
-    pidfd: &mut i32,
+    pidfd: Option<&mut i32>,
 ) -> Result<usize, Errno> {
     let tid = stack.header().tid() as *const AtomicU32 as *mut u32;
+    let pidfd_flag = if pidfd.is_some() { k::CLONE_PIDFD } else { 0 };
+    let pidfd: *mut i32 = pidfd.map_or(core::ptr::null_mut(), |p| p as *mut i32);
     let ret = match mode {
         CloneMode::Clone3ClearSighand | CloneMode::Clone3 => {
-            let mut flags = (k::CLONE_VM | k::CLONE_PIDFD | k::CLONE_CHILD_CLEARTID) as u64;
+            let mut flags = (k::CLONE_VM | pidfd_flag | k::CLONE_CHILD_CLEARTID) as u64;
             if mode == CloneMode::Clone3ClearSighand {
                 flags |= k::CLONE_CLEAR_SIGHAND;
             }
             let mut args = k::clone_args {
                 flags,
-                pidfd: pidfd as *mut i32 as u64,
+                pidfd: pidfd as u64,
                 child_tid: tid as u64,
                 parent_tid: 0,
                 exit_signal: k::SIGCHLD as u64,
@@ -486,9 +579,9 @@ fn clone_once(
             unsafe { arch::clone3((&mut args as *mut k::clone_args).cast(), 64) }
         }
         CloneMode::Legacy => {
-            let flags =
-                (k::CLONE_VM | k::CLONE_PIDFD | k::CLONE_CHILD_CLEARTID | k::SIGCHLD) as usize;
-            // SAFETY: as above; with legacy clone, CLONE_PIDFD stores the pidfd at `parent_tid`.
+            let flags = (k::CLONE_VM | pidfd_flag | k::CLONE_CHILD_CLEARTID | k::SIGCHLD) as usize;
+            // SAFETY: as above; with legacy clone, CLONE_PIDFD stores the pidfd at `parent_tid`
+            // (unused, null, without it).
             unsafe { arch::clone_legacy(flags, sp, pidfd, tid, 0) }
         }
     };

@@ -11,7 +11,6 @@ pub use crate::engine::CloneMode;
 pub use crate::error::{ChildResult, Failure, SpawnError};
 use crate::spawned::Spawned;
 pub use crate::stack::Placer;
-use crate::stack::Stack;
 pub use closure::{
     Capturable, CheckedClosure, Closure, capture, hook_closure, refused, spawn_closure,
 };
@@ -262,10 +261,10 @@ impl ChildReturn for Result<Infallible, Failure> {
 /// kept from an earlier spawn, pointing into a stack since reused or unmapped.)
 #[inline]
 pub fn spawn<F: ChildFn, S: Place<F::Args>>(
-    stack: Stack,
+    launch: impl Into<crate::stack::Launch>,
     sources: S,
 ) -> Result<Spawned, SpawnError> {
-    crate::engine::spawn::<F, _>(stack, move |p| sources.place(p))
+    crate::engine::spawn::<F, _>(launch.into(), move |p| sources.place(p))
 }
 
 /// Forces a clone mode for later spawns (`None`: probe again). For tests of every rung.

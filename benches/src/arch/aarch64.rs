@@ -80,3 +80,50 @@ pub(crate) unsafe fn vfork_execve(
     }
     ret
 }
+
+/// `clone(flags, stack_top, NULL, NULL, NULL)`; the child calls `execve(path, argv, envp)` at
+/// once and, if that fails, `exit(127)`, touching no memory. Returns the pid or `-errno`.
+///
+/// # Safety
+///
+/// `stack_top` as for [`clone_vm_exit`]; `path`, `argv` and `envp` must stay valid until the
+/// child has exec'd.
+pub(crate) unsafe fn clone_vm_execve(
+    flags: u64,
+    stack_top: *mut u8,
+    path: *const c_char,
+    argv: *const *const c_char,
+    envp: *const *const c_char,
+) -> isize {
+    let ret: isize;
+    // SAFETY: x9..x11 survive the syscall; the child moves them into x0..x2 and uses no memory.
+    unsafe {
+        asm!(
+            "svc #0",
+            "cbnz x0, 2f",           // parent: done
+            "mov x0, x9",            // child: execve(path, argv, envp)
+            "mov x1, x10",
+            "mov x2, x11",
+            "mov x8, {execve}",
+            "svc #0",
+            "mov x8, {exit}",        // execve failed: exit(127)
+            "mov x0, #127",
+            "svc #0",
+            "brk #0x1",
+            "2:",
+            execve = const libc::SYS_execve,
+            exit = const libc::SYS_exit,
+            inlateout("x0") flags as isize => ret,
+            inlateout("x1") stack_top => _,
+            inlateout("x2") 0usize => _,
+            in("x3") 0usize,
+            in("x4") 0usize,
+            inlateout("x8") libc::SYS_clone => _,
+            in("x9") path,
+            in("x10") argv,
+            in("x11") envp,
+            options(nostack),
+        );
+    }
+    ret
+}

@@ -1,10 +1,10 @@
-//! The two peers that must not run compiled Rust in the child: a child that shares the
+//! The peers that must not run compiled Rust in the child (the floors and `vfork`): a child that shares the
 //! parent's memory (and, for `vfork`, its stack) may only use registers. One file per
 //! architecture.
 //!
 //! # Safety
 //!
-//! Both functions return twice at the kernel level; the child half is written entirely in
+//! Each function returns twice at the kernel level; the child half is written entirely in
 //! asm inside the same `asm!` block, so the compiler never sees a second return and no Rust
 //! code runs in the child.
 
@@ -12,4 +12,4 @@
 #[cfg_attr(target_arch = "aarch64", path = "aarch64.rs")]
 mod imp;
 
-pub(crate) use imp::{clone_vm_exit, vfork_execve};
+pub(crate) use imp::{clone_vm_execve, clone_vm_exit, vfork_execve};

@@ -81,3 +81,54 @@ pub(crate) unsafe fn vfork_execve(
     }
     ret
 }
+
+/// `clone(flags, stack_top, NULL, NULL, 0)`; the child calls `execve(path, argv, envp)` at
+/// once and, if that fails, `exit(127)`, touching no memory. Returns the pid or `-errno`.
+///
+/// # Safety
+///
+/// `stack_top` as for [`clone_vm_exit`]; `path`, `argv` and `envp` must stay valid until the
+/// child has exec'd (the caller waits for its exit before freeing them).
+pub(crate) unsafe fn clone_vm_execve(
+    flags: u64,
+    stack_top: *mut u8,
+    path: *const c_char,
+    argv: *const *const c_char,
+    envp: *const *const c_char,
+) -> isize {
+    let ret: isize;
+    // SAFETY: r12..r14 survive the syscall in both tasks; the child moves them into the
+    // argument registers and uses no memory or stack of its own.
+    unsafe {
+        asm!(
+            "syscall",               // clone(rdi = flags, rsi = stack, rdx = ptid, r10 = ctid, r8 = tls)
+            "test rax, rax",
+            "jnz 2f",                // parent: done
+            "mov rdi, r12",          // child: execve(path, argv, envp)
+            "mov rsi, r13",
+            "mov rdx, r14",
+            "mov eax, {execve}",
+            "syscall",
+            "mov eax, {exit}",       // execve failed: exit(127)
+            "mov edi, 127",
+            "syscall",
+            "ud2",
+            "2:",
+            execve = const libc::SYS_execve,
+            exit = const libc::SYS_exit,
+            inlateout("rax") libc::SYS_clone as isize => ret,
+            inlateout("rdi") flags => _,
+            inlateout("rsi") stack_top => _,
+            inlateout("rdx") 0usize => _,
+            in("r10") 0usize,
+            in("r8") 0usize,
+            in("r12") path,
+            in("r13") argv,
+            in("r14") envp,
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack),
+        );
+    }
+    ret
+}
