@@ -64,6 +64,10 @@ fn methods(g: &mut BenchmarkGroup<'_, WallTime>, big_parent: bool) {
         .measurement_time(Duration::from_secs(4));
     bench(g, "floor_clone_vm", Floor::new());
     bench(g, "floor_clone_vm_exec", FloorExec::bin_true());
+    // The C library aspawn descends from, when `ASPAWN_C_LIB` names a shared build of it.
+    if let Some(seed) = aspawn_benches::seed::CSeed::from_env(Target::bin_true()) {
+        bench(g, "c_seed_aspawn", seed);
+    }
     bench(g, "aspawn_reuse", AspawnReuse::new());
     bench(g, "aspawn_closure", AspawnClosure::new());
     bench(g, "aspawn_reuse_env_list", AspawnReuse::with_env_list());

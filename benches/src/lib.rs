@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 pub mod ballast;
 pub mod ours;
 pub mod peers;
+pub mod seed;
 pub mod target;
 pub mod tiny;
 
