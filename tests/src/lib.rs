@@ -107,3 +107,27 @@ pub fn write_file_outside(path: &std::path::Path, body: &[u8], mode: u32) {
     w.stdin.take().expect("piped").write_all(body).expect("write to cat");
     assert!(w.wait().expect("wait sh").success(), "writing {}", path.display());
 }
+
+/// The environment variable that tells a re-executed copy of a test binary which role it plays
+/// (see [`rerun`]).
+pub const ROLE: &str = "ASPAWN_TEST_ROLE";
+
+/// Runs test `test` alone in a copy of the current test binary, with [`ROLE`] set to `role`, and
+/// returns its output (also printed, for the failure report). For tests that change
+/// process-wide state (rlimits, credentials, signal dispositions, seccomp filters, fds 0–2) or
+/// may crash: a crash there is a failed status here, not the end of the whole test binary.
+pub fn rerun(test: &str, role: &str) -> std::process::Output {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(ROLE, role)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    eprintln!(
+        "--- {role}: {:?}\n--- stdout:\n{}--- stderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}

@@ -12,29 +12,11 @@ use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 
 use aspawn::{Command, Ctx, Failure, Stdio};
-
-const ROLE: &str = "ASPAWN_TEST_ROLE";
+use aspawn_tests::{ROLE, rerun};
 
 /// The role this process plays (`None`: the outer test process).
 fn role() -> Option<String> {
     std::env::var(ROLE).ok()
-}
-
-/// Runs test `test` alone in a copy of this binary, in role `role`.
-fn rerun(test: &str, role: &str) -> std::process::Output {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", test, "--nocapture", "--test-threads=1"])
-        .env(ROLE, role)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    eprintln!(
-        "--- {role}: {:?}\n--- stdout:\n{}--- stderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
 }
 
 fn text(b: &[u8]) -> String {

@@ -10,6 +10,7 @@ use std::io::ErrorKind;
 use std::os::unix::process::CommandExt;
 
 use aspawn::Errno;
+use aspawn_tests::{ROLE, rerun};
 use rustix::event::{PollFd, PollFlags};
 use rustix::thread::{CapabilitySet, capabilities, set_capabilities};
 
@@ -290,25 +291,6 @@ fn an_nproc_limit_is_in_force_when_the_user_id_changes() {
     sleeper.kill().unwrap();
     sleeper.wait().unwrap();
     assert!(matches!(o, Seen::Failed { errno: Some(libc::EAGAIN), .. }), "{o:?}");
-}
-
-const ROLE: &str = "ASPAWN_TEST_ROLE";
-
-/// Runs test `test` alone in a copy of this binary, in role `role`.
-fn rerun(test: &str, role: &str) -> std::process::Output {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", test, "--nocapture", "--test-threads=1"])
-        .env(ROLE, role)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    eprintln!(
-        "--- {role}: {:?}\n--- stdout:\n{}--- stderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
 }
 
 /// A setuid-root caller (real uid 1000, effective uid 0) that sets `uid` without `groups`:

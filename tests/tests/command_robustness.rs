@@ -5,30 +5,12 @@
 //! The seccomp cases run in a copy of this test binary (a filter cannot be taken off again),
 //! re-executed with `ASPAWN_TEST_ROLE` set and filtered to one test.
 
+use aspawn_tests::{ROLE, rerun};
 use std::io::ErrorKind;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
-const ROLE: &str = "ASPAWN_TEST_ROLE";
-
 fn role() -> bool {
     std::env::var_os(ROLE).is_some()
-}
-
-/// Runs test `test` alone in a copy of this binary, in role `role`.
-fn rerun(test: &str, role: &str) -> std::process::Output {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", test, "--nocapture", "--test-threads=1"])
-        .env(ROLE, role)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    eprintln!(
-        "--- {role}: {:?}\n--- stdout:\n{}--- stderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
 }
 
 /// Installs a seccomp filter on this thread (and what it spawns from now on) that gives

@@ -4,6 +4,7 @@
 use std::io::Read;
 
 use aspawn::{Argv, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};
+use aspawn_tests::{ROLE, rerun};
 
 #[aspawn::child]
 fn env_to(cx: &Ctx, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
@@ -47,26 +48,6 @@ fn empty_and_explicit_environments() {
     let mut want: Vec<String> = list.iter().map(|s| s.to_string()).collect();
     want.sort();
     assert_eq!(run_env(&list[..]), want);
-}
-
-const ROLE: &str = "ASPAWN_TEST_ROLE";
-
-/// Runs test `test` alone in a copy of this binary, in role `role`; a crash (`SIGSEGV`) there
-/// is a failed status here rather than the end of the whole test binary.
-fn rerun(test: &str, role: &str) -> std::process::Output {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", test, "--nocapture", "--test-threads=1"])
-        .env(ROLE, role)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    eprintln!(
-        "--- {role}: {:?}\n--- stdout:\n{}--- stderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
 }
 
 #[aspawn::child]
