@@ -197,7 +197,7 @@ impl Command {
     pub async fn status_async(&mut self) -> io::Result<ExitStatus> {
         let mut child = self.spawn_nowait()?.released().await?;
         drop(child.stdin.take());
-        child.as_inner().wait_async().await
+        child.wait_async().await
     }
 
     /// Runs the command and awaits its output (stdout and stderr piped, stdin `/dev/null`
@@ -223,8 +223,10 @@ pub struct AsyncChild {
 }
 
 impl AsyncChild {
-    fn from_child(child: command::Child) -> io::Result<AsyncChild> {
-        let (inner, stdin, stdout, stderr) = child.into_parts();
+    fn from_child(mut child: command::Child) -> io::Result<AsyncChild> {
+        let (stdin, stdout, stderr) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take());
+        let inner = child;
         Ok(AsyncChild {
             inner,
             stdin: stdin.map(tokio::process::ChildStdin::from_std).transpose()?,

@@ -73,6 +73,7 @@ compile_error!("aspawn supports x86_64 and aarch64 only");
 mod arg;
 #[cfg(feature = "tokio")]
 mod async_io;
+mod child;
 pub mod command;
 pub mod consts;
 mod ctx;
@@ -94,12 +95,13 @@ pub use arg::{Argv, CStrRef, CStrSource, ChildArg, EnvSource, Envp, Fd, GroupLis
 pub use aspawn_macros::{child, spawn};
 #[cfg(feature = "tokio")]
 pub use async_io::AsyncChild;
-pub use command::{Command, Stdio};
+pub use child::Child;
+pub use command::{Command, PendingChild, Stdio};
 pub use ctx::Ctx;
 pub use engine::CloneMode;
 pub use error::{ChildResult, Errno, Failure, ResultExt, SpawnError, SpawnErrorKind};
 pub use pool::StackPool;
-pub use spawned::{Child, ChildFailed, Released, Spawned};
+pub use spawned::{ChildFailed, Released, Spawned};
 pub use stack::{Launch, MIN_CHILD_STACK, Placer, Stack};
 
 /// The package README's examples, compiled and run as doctests.

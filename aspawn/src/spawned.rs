@@ -12,7 +12,7 @@
 use core::fmt;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use std::os::unix::process::ExitStatusExt;
 use std::process::ExitStatus;
@@ -21,10 +21,11 @@ use std::time::{Duration, Instant};
 
 use rustix::process::{Signal, WaitId, WaitIdOptions};
 
+#[allow(unused_imports)] // named by the docs
+pub use crate::child::Child;
+use crate::child::pid_of;
 use crate::engine::CloneMode;
 use crate::error::{Errno, Failure};
-#[allow(unused_imports)] // named by the docs
-use crate::stack::Launch;
 use crate::stack::Stack;
 
 /// A child that has been cloned and may not have exec'd yet. Returned by `spawn!` at once.
@@ -317,145 +318,6 @@ impl fmt::Debug for Spawned {
     }
 }
 
-/// A child process. Dropping it neither kills nor reaps the process, as with std.
-///
-/// # Waiting by pid, or through a pidfd
-///
-/// A child spawned with a pidfd ([`Stack::with_pidfd`]; [`Command`](crate::Command) takes one by
-/// default) is waited for (`waitid(P_PIDFD)`) and signalled (`pidfd_send_signal`) through it:
-/// nothing another part of the process does can make it name another process.
-///
-/// Without one (the default of `spawn!`) it is waited for by pid (`waitid(P_PID)`) and
-/// signalled with `kill(pid)`, as std's and tokio's children are. That is exact as long as only
-/// this handle reaps the child. A *foreign reaper* — `SIGCHLD` set to `SIG_IGN` or
-/// `SA_NOCLDWAIT` (the kernel reaps every child at its exit), or another thread's
-/// `waitpid(-1)`/`wait()` — can reap it first. Then:
-/// - [`Child::wait`] and [`Child::try_wait`] fail with `ECHILD`: the pid is no longer a child
-///   of ours, so they can never return another process's status (a pid reused by a new child
-///   of ours is the one exception, as with std);
-/// - [`Child::signal`] and [`Child::kill`] before our own wait has succeeded send the signal to
-///   whatever process holds the pid by then, possibly an unrelated one that reused it. After a
-///   successful wait they send nothing (`kill` is `Ok`, as std's; `signal` fails with `ESRCH`).
-///
-/// Use [`Stack::with_pidfd`] where a foreign reaper can exist (a library that reaps, a
-/// `SIGCHLD = SIG_IGN` caller): the pidfd is taken at the clone, before the child can exit, so
-/// it names this child and no other whoever reaps it.
-pub struct Child {
-    pid: i32,
-    pidfd: Option<OwnedFd>,
-    status: Option<ExitStatus>,
-}
-
-fn pid_of(pid: i32) -> rustix::process::Pid {
-    rustix::process::Pid::from_raw(pid).expect("a child's pid is positive")
-}
-
-impl Child {
-    pub(crate) fn new(pid: i32, pidfd: Option<OwnedFd>) -> Child {
-        Child { pid, pidfd, status: None }
-    }
-
-    /// The process id.
-    pub fn pid(&self) -> i32 {
-        self.pid
-    }
-
-    /// The pidfd, if the spawn took one ([`Stack::with_pidfd`]; `Command` does by default);
-    /// `None` otherwise, and the child is waited for by pid (see [`Child`]).
-    pub fn pidfd(&self) -> Option<BorrowedFd<'_>> {
-        self.pidfd.as_ref().map(|fd| fd.as_fd())
-    }
-
-    /// The pidfd, opened now (`pidfd_open`) if the spawn took none: for `wait_async`. Before our
-    /// own wait has reaped the child, its pid is still its own unless a foreign reaper took it
-    /// (then the pidfd may name another process, and waiting on it fails with `ECHILD`).
-    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
-    pub(crate) fn pidfd_or_open(&mut self) -> io::Result<BorrowedFd<'_>> {
-        if self.pidfd.is_none() {
-            let fd = rustix::process::pidfd_open(
-                pid_of(self.pid),
-                rustix::process::PidfdFlags::empty(),
-            )?;
-            self.pidfd = Some(fd);
-        }
-        Ok(self.pidfd.as_ref().map(|fd| fd.as_fd()).expect("just set"))
-    }
-
-    fn wait_id(&self) -> WaitId<'_> {
-        match &self.pidfd {
-            Some(fd) => WaitId::PidFd(fd.as_fd()),
-            None => WaitId::Pid(pid_of(self.pid)),
-        }
-    }
-
-    /// Waits for the child to exit and reaps it; later calls return the same status. Without a
-    /// pidfd, fails with `ECHILD` if a foreign reaper took the child first (see [`Child`]).
-    pub fn wait(&mut self) -> io::Result<ExitStatus> {
-        if let Some(s) = self.status {
-            return Ok(s);
-        }
-        loop {
-            match rustix::process::waitid(self.wait_id(), WaitIdOptions::EXITED) {
-                Ok(Some(st)) => return Ok(*self.status.insert(to_exit_status(&st))),
-                Ok(None) => continue,
-                Err(Errno::INTR) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-
-    /// Reaps the child if it has exited, without blocking.
-    pub fn try_wait(&mut self) -> io::Result<Option<ExitStatus>> {
-        if let Some(s) = self.status {
-            return Ok(Some(s));
-        }
-        match rustix::process::waitid(self.wait_id(), WaitIdOptions::EXITED | WaitIdOptions::NOHANG)
-        {
-            Ok(Some(st)) if st.raw_signo() != 0 => {
-                Ok(Some(*self.status.insert(to_exit_status(&st))))
-            }
-            Ok(_) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// Sends `SIGKILL`. Like std, succeeds without effect once the child has been reaped.
-    pub fn kill(&mut self) -> io::Result<()> {
-        if self.status.is_some() {
-            return Ok(());
-        }
-        self.signal(libc_sig::SIGKILL)
-    }
-
-    /// Sends signal `sig`: through the pidfd, or with `kill(pid)` while the child is not known
-    /// reaped. Once a wait has reaped it, fails with `ESRCH` and sends nothing (the pid may
-    /// name another process by then).
-    pub fn signal(&self, sig: i32) -> io::Result<()> {
-        let sig = Signal::from_named_raw(sig)
-            .ok_or_else(|| io::Error::from_raw_os_error(Errno::INVAL.raw_os_error()))?;
-        match &self.pidfd {
-            Some(fd) => rustix::process::pidfd_send_signal(fd.as_fd(), sig),
-            None if self.status.is_some() => Err(Errno::SRCH),
-            None => rustix::process::kill_process(pid_of(self.pid), sig),
-        }
-        .map_err(Into::into)
-    }
-}
-
-mod libc_sig {
-    pub(super) const SIGKILL: i32 = linux_raw_sys::general::SIGKILL as i32;
-}
-
-impl fmt::Debug for Child {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Child")
-            .field("pid", &self.pid)
-            .field("pidfd", &self.pidfd.as_ref().map(|fd| fd.as_raw_fd()))
-            .field("status", &self.status)
-            .finish()
-    }
-}
-
 /// Converts `waitid`'s `siginfo` into std's wait-status encoding.
 pub(crate) fn to_exit_status(st: &rustix::process::WaitIdStatus) -> ExitStatus {
     if let Some(code) = st.exit_status() {
@@ -522,7 +384,7 @@ impl fmt::Debug for ChildFailed {
         f.debug_struct("ChildFailed")
             .field("errno", &self.failure.errno())
             .field("step", &self.failure.step())
-            .field("pid", &self.child.as_ref().map(|c| c.pid))
+            .field("pid", &self.child.as_ref().map(|c| c.pid()))
             .finish()
     }
 }
