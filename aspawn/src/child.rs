@@ -8,10 +8,8 @@ use std::process::{ChildStderr, ChildStdin, ChildStdout, ExitStatus, Output};
 use rustix::event::{PollFd, PollFlags};
 use rustix::process::{Signal, WaitId, WaitIdOptions};
 
-use crate::error::Errno;
-use crate::spawned::to_exit_status;
-#[allow(unused_imports)] // named by the docs
-use crate::stack::Stack;
+use rustix::io::Errno;
+use std::os::unix::process::ExitStatusExt;
 
 /// A child process, in std's shape: what `spawn!`'s release and
 /// [`Command::spawn`](crate::Command::spawn) both give. The parent's ends of the pipes that
@@ -22,7 +20,7 @@ use crate::stack::Stack;
 ///
 /// # Waiting by pid, or through a pidfd
 ///
-/// A child spawned with a pidfd ([`Stack::with_pidfd`]; [`Command`](crate::Command) takes one by
+/// A child spawned with a pidfd ([`Stack::with_pidfd`](crate::Stack::with_pidfd); [`Command`](crate::Command) takes one by
 /// default) is waited for (`waitid(P_PIDFD)`) and signalled (`pidfd_send_signal`) through it:
 /// nothing another part of the process does can make it name another process.
 ///
@@ -38,7 +36,7 @@ use crate::stack::Stack;
 ///   whatever process holds the pid by then, possibly an unrelated one that reused it. After a
 ///   successful wait they send nothing (`kill` is `Ok`, as std's; `signal` fails with `ESRCH`).
 ///
-/// Use [`Stack::with_pidfd`] where a foreign reaper can exist (a library that reaps, a
+/// Use [`Stack::with_pidfd`](crate::Stack::with_pidfd) where a foreign reaper can exist (a library that reaps, a
 /// `SIGCHLD = SIG_IGN` caller): the pidfd is taken at the clone, before the child can exit, so
 /// it names this child and no other whoever reaps it.
 pub struct Child {
@@ -83,7 +81,7 @@ impl Child {
         self.pid as u32
     }
 
-    /// The pidfd, if the spawn took one ([`Stack::with_pidfd`]; `Command` does by default);
+    /// The pidfd, if the spawn took one ([`Stack::with_pidfd`](crate::Stack::with_pidfd); `Command` does by default);
     /// `None` otherwise, and the child is waited for by pid (see [`Child`]).
     pub fn pidfd(&self) -> Option<BorrowedFd<'_>> {
         self.pidfd.as_ref().map(|fd| fd.as_fd())
@@ -248,5 +246,16 @@ fn drain(r: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<bool> {
         Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(true),
         Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(true),
         Err(e) => Err(e),
+    }
+}
+
+/// Converts `waitid`'s `siginfo` into std's wait-status encoding.
+pub(crate) fn to_exit_status(st: &rustix::process::WaitIdStatus) -> ExitStatus {
+    if let Some(code) = st.exit_status() {
+        ExitStatus::from_raw((code & 0xff) << 8)
+    } else if let Some(sig) = st.terminating_signal() {
+        ExitStatus::from_raw((sig & 0x7f) | if st.dumped() { 0x80 } else { 0 })
+    } else {
+        ExitStatus::from_raw(0)
     }
 }

@@ -14,8 +14,6 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
-use std::os::unix::process::ExitStatusExt;
-use std::process::ExitStatus;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -315,17 +313,6 @@ impl fmt::Debug for Spawned {
             .field("pid", &self.pid)
             .field("released", &self.is_released())
             .finish_non_exhaustive()
-    }
-}
-
-/// Converts `waitid`'s `siginfo` into std's wait-status encoding.
-pub(crate) fn to_exit_status(st: &rustix::process::WaitIdStatus) -> ExitStatus {
-    if let Some(code) = st.exit_status() {
-        ExitStatus::from_raw((code & 0xff) << 8)
-    } else if let Some(sig) = st.terminating_signal() {
-        ExitStatus::from_raw((sig & 0x7f) | if st.dumped() { 0x80 } else { 0 })
-    } else {
-        ExitStatus::from_raw(0)
     }
 }
 
