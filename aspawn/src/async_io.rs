@@ -122,7 +122,7 @@ impl Spawned {
         };
         // Nothing writes to the pipe: readable means POLLHUP, which comes only after the kernel
         // cleared the word. Should a wake-up ever come first, the futex wait is the truth
-        // (SOUNDNESS item 9): finish on a blocking thread rather than wait for an edge that a
+        // (docs/SOUNDNESS.md item 9): finish on a blocking thread rather than wait for an edge that a
         // hung-up pipe never gives again.
         if afd.readable().await.is_ok()
             && let Some(r) = self.try_released()

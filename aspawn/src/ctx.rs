@@ -1,7 +1,7 @@
 //! [`Ctx`]: the child's only door to the kernel.
 //!
 //! Each method is one raw system call (or a short, allocation-free loop of them) through
-//! [`crate::engine::sys`]: no libc, no `errno`, no allocation, no panic path (SOUNDNESS items 1–3).
+//! [`crate::engine::sys`]: no libc, no `errno`, no allocation, no panic path (docs/SOUNDNESS.md items 1–3).
 //! Flags and numbers are plain integers; their constants are in [`crate::consts`].
 //!
 //! There is deliberately no `mmap`, `munmap` or `mremap`: in a `CLONE_VM` child they would act on
@@ -30,7 +30,7 @@ use crate::stack::Header;
 /// `#[aspawn::child]` function. Every system call the child may make is a method here.
 ///
 /// `Ctx` is neither `Send` nor `Sync` and has no public constructor, so no code in the parent can
-/// call [`Ctx::execve`] and replace itself (SOUNDNESS item 11).
+/// call [`Ctx::execve`] and replace itself (docs/SOUNDNESS.md item 11).
 pub struct Ctx {
     pub(crate) report_fd: i32,
     /// The mask to give back before an exec: the spawning thread's, when the engine blocked every
@@ -705,8 +705,8 @@ impl Ctx {
         unit(unsafe { call(k::__NR_kill, [pid as usize, sig as usize, 0, 0, 0, 0]) })
     }
 
-    /// `prctl(PR_SET_PDEATHSIG, sig)`—Asks for `sig` when the parent *thread* dies (SOUNDNESS
-    /// item 13: the thread that spawned, not the whole process).
+    /// `prctl(PR_SET_PDEATHSIG, sig)`—Asks for `sig` when the parent *thread* dies: the
+    /// thread that spawned, not the whole process.
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/PR_SET_PDEATHSIG.2const.html)

@@ -29,8 +29,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! See `SOUNDNESS.md` in the repository for every way a `CLONE_VM` child could corrupt its parent
-//! and what this crate does about each.
+//! [`docs/SOUNDNESS.md`](https://github.com/aspawn-rs/aspawn/blob/main/docs/SOUNDNESS.md) in the
+//! repository lists every way a `CLONE_VM` child could corrupt its parent and what this crate
+//! does about each.
 //!
 //! # Platform
 //!

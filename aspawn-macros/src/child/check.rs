@@ -1,4 +1,4 @@
-//! The policy of the child language (SOUNDNESS.md, "Macro policy" and item 10): what a child
+//! The policy of the child language (docs/SOUNDNESS.md, "Macro policy" and item 10): what a child
 //! function may look like, which names it may call, and — for everything it may not use — a
 //! message that says why and what to write instead.
 //!
@@ -13,7 +13,7 @@ use crate::diag::Errors;
 /// Prefix of every message: the reader may not know which attribute complains.
 pub(crate) const IN_CHILD: &str = "in an `#[aspawn::child]` function";
 
-/// The `Ctx` methods, named after their system calls (DESIGN §3). `recv.NAME(args)` is rewritten
+/// The `Ctx` methods, named after their system calls. `recv.NAME(args)` is rewritten
 /// to `::aspawn::Ctx::NAME(recv, args)`: an inherent associated function, so no user trait with a
 /// method of the same name can be reached.
 pub(crate) const CTX_METHODS: &[&str] = &[

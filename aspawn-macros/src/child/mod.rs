@@ -1,4 +1,4 @@
-//! `#[aspawn::child]`: parse → check → rewrite → expand (DESIGN §5).
+//! `#[aspawn::child]`: parse → check → rewrite → expand.
 
 pub(crate) mod check;
 mod expand;

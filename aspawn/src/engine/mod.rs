@@ -19,12 +19,12 @@
 //!
 //! glibc's `posix_spawn`, Go's `forkExec` and std's `Command` add `CLONE_VFORK` to dodge all this and
 //! pay for it by parking the caller until the child execs. We keep the caller running and enforce
-//! the rules instead: the macro checks the user's code (SOUNDNESS §D), this module the rest.
+//! the rules instead: the macro checks the user's code (docs/SOUNDNESS.md §D), this module the rest.
 //!
 //! # Safety
 //!
 //! This module holds the `unsafe` of the engine: the trampolines, the argument block the child reads,
-//! and the signal mask juggling. Each block says which SOUNDNESS item it serves.
+//! and the signal mask juggling. Each block says which docs/SOUNDNESS.md item it serves.
 #![allow(unsafe_code)]
 
 #[cfg_attr(target_arch = "x86_64", path = "arch/x86_64.rs")]
@@ -44,7 +44,7 @@ use crate::private::{ChildFn, ChildReturn};
 use crate::spawned::Spawned;
 use crate::stack::{Header, Launch, PIDFD_OR_NONE, Placer, Stack, WANT_PIDFD, WANT_RELEASE_FD};
 
-/// Defence in depth for SOUNDNESS item 3, in the spirit of dtolnay's `no-panic`: built with
+/// Defence in depth for docs/SOUNDNESS.md item 3, in the spirit of dtolnay's `no-panic`: built with
 /// `--cfg aspawn_nopanic` in release mode, every child entry holds a value whose drop glue names a
 /// symbol that does not exist. If anything the child runs (the engine, `Ctx`, the user's checked
 /// function) could unwind, the compiler keeps a landing pad that runs that drop, and the link
@@ -70,7 +70,7 @@ mod nopanic {
     }
 }
 
-/// Which clone the engine uses (DESIGN §4.2), decided once per process and cached.
+/// Which clone the engine uses (the fallback chain below), decided once per process and cached.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(u8)]
 pub enum CloneMode {
@@ -145,7 +145,7 @@ pub(crate) struct Block<A> {
     args: A,
 }
 
-/// The child's first Rust frame (SOUNDNESS items 3, 4, 9).
+/// The child's first Rust frame (docs/SOUNDNESS.md items 3, 4, 9).
 ///
 /// # Safety
 ///
@@ -180,7 +180,7 @@ pub(crate) const NESTED_RUNNING: u32 = 0;
 pub(crate) const NESTED_AT_EXEC: u32 = 1;
 pub(crate) const NESTED_EXITING: u32 = 2;
 
-/// What a grandchild reads (a local of the suspended child, SOUNDNESS item 5: the child cannot run
+/// What a grandchild reads (a local of the suspended child, docs/SOUNDNESS.md item 5: the child cannot run
 /// while `CLONE_VFORK` holds it, so the local stays valid and unaliased).
 struct NestedBlock<A> {
     args: A,
@@ -265,7 +265,7 @@ pub(crate) fn spawn_nested<F: ChildFn>(
         | k::SIGCHLD) as usize;
     // In `Command::exec`'s hook we run in the caller's own process, with its signal mask and
     // handlers: block every signal across the clone, as the engine does for a spawn, so that no
-    // handler runs in the grandchild before it has reset them (SOUNDNESS items 4 and 26).
+    // handler runs in the grandchild before it has reset them (docs/SOUNDNESS.md items 4 and 26).
     let mut old_mask = 0u64;
     if cx.in_place && sys::sigprocmask(k::SIG_SETMASK, Some(&!0u64), Some(&mut old_mask)).is_err() {
         return Err(Failure::new(Errno::INVAL, "rt_sigprocmask"));
@@ -376,7 +376,7 @@ fn release_at_least(release: &[u8], major: u32, minor: u32) -> bool {
     (a, b) >= (major, minor)
 }
 
-/// Whether the spawn must block every signal across the clone (SOUNDNESS item 4).
+/// Whether the spawn must block every signal across the clone (docs/SOUNDNESS.md item 4).
 ///
 /// On the `Clone3ClearSighand` rung the kernel resets every handler of the child to `SIG_DFL`
 /// inside `copy_process` (`copy_sighand` → `flush_signal_handlers`), before the child exists for
@@ -391,7 +391,7 @@ fn must_block(mode: CloneMode) -> bool {
     mode != CloneMode::Clone3ClearSighand || !kernel_at_least_5_16()
 }
 
-/// Places the arguments, clones, and returns at once (DESIGN §4.1).
+/// Places the arguments, clones, and returns at once.
 ///
 /// Syscalls on this path, by default: the clone only on Linux ≥ 5.16 with `clone3` and
 /// `CLONE_CLEAR_SIGHAND`, with two `rt_sigprocmask` around it otherwise. With the release fd,
@@ -447,8 +447,8 @@ where
     let (mut mode, forced) = current_mode();
     let mut want_pidfd = opts & WANT_PIDFD != 0;
     // Block every signal across the clone where a handler of the parent's could otherwise run
-    // in the child before it has reset them, or a core dump take the parent with it (SOUNDNESS
-    // item 4, see `must_block`). The child inherits this mask; its saved copy travels in the
+    // in the child before it has reset them, or a core dump take the parent with it (see
+    // `must_block`). The child inherits this mask; its saved copy travels in the
     // block for `Ctx::restore_sigmask`. Re-checked when the rung falls back.
     let mut blocked: Option<u64> = None;
     let result = loop {
@@ -573,7 +573,7 @@ fn clone_once(
                 set_tid_size: 0,
                 cgroup: 0,
             };
-            // SAFETY: `sp` is 16-aligned and holds (entry, block) (SOUNDNESS items 5, 6); the child
+            // SAFETY: `sp` is 16-aligned and holds (entry, block) (docs/SOUNDNESS.md items 5, 6); the child
             // runs only on our stack, which `Spawned` will own; 64 bytes is CLONE_ARGS_SIZE_VER0,
             // accepted by every kernel with clone3.
             unsafe { arch::clone3((&mut args as *mut k::clone_args).cast(), 64) }

@@ -1,7 +1,7 @@
 //! Raw system calls for the child (and the engine's few parent-side calls that must be raw).
 //!
 //! Every function here is one `syscall` instruction through [`super::arch::syscall6`]: no libc, no
-//! `errno`, no allocation, no panic path (SOUNDNESS items 1–3 and 18). Constants come from
+//! `errno`, no allocation, no panic path (docs/SOUNDNESS.md items 1–3 and 18). Constants come from
 //! `linux-raw-sys`.
 #![allow(unsafe_code)]
 
@@ -15,7 +15,7 @@ pub(crate) fn check(ret: isize) -> Result<usize, Errno> {
     if (-4095..0).contains(&ret) { Err(errno_from_ret(ret as i16)) } else { Ok(ret as usize) }
 }
 
-// SOUNDNESS item 18: rustix's `linux_raw` backend keeps an `Errno` as the raw syscall return
+// docs/SOUNDNESS.md item 18: rustix's `linux_raw` backend keeps an `Errno` as the raw syscall return
 // value (`-errno`) in a `u16`; its libc backend uses a `c_int` and reads `errno` (TLS). This
 // assertion fails the build if rustix is on any backend but `linux_raw` (the `use-libc` feature or
 // `--cfg rustix_use_libc` anywhere in the dependency graph).

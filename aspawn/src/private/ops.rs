@@ -6,7 +6,7 @@
 //! [`Kit`](crate::private::Kit) (see [`Approved`](crate::private::Approved)): the functions
 //! below are its inherent functions. Every one of them is bounded by a sealed
 //! trait implemented only for child value types, so no user `Add`, `PartialEq`, `From`,
-//! `IntoIterator`, `Drop` or `Deref` implementation can be reached from a child (SOUNDNESS item
+//! `IntoIterator`, `Drop` or `Deref` implementation can be reached from a child (docs/SOUNDNESS.md item
 //! 10), and arithmetic wraps instead of panicking (item 3).
 
 use core::convert::Infallible;

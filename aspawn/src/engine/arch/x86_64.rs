@@ -21,7 +21,7 @@ pub(crate) unsafe extern "C" fn clone3(args: *mut u8, size: usize) -> isize {
         "jz 2f",
         "ret", // parent (or error): return rax; no callee-saved register was touched
         "2:",
-        "xor ebp, ebp", // child: no frame to unwind into (SOUNDNESS item 5)
+        "xor ebp, ebp", // child: no frame to unwind into (docs/SOUNDNESS.md item 5)
         "pop rax",      // entry
         "pop rdi",      // its argument; rsp is now 16-aligned again
         "call rax",     // entry(arg) -> !, entered with rsp = 8 mod 16 as the ABI wants
