@@ -30,6 +30,7 @@ METHODS = [
     ("floor_clone_vm_exec", "floor: clone(CLONE_VM), child execs"),
     ("floor_clone_vm", "floor: clone(CLONE_VM), child exits"),
     ("aspawn_reuse", "aspawn, reused stack (no fd)"),
+    ("aspawn_reuse_env_block", "aspawn, reused stack, EnvBlock captured once"),
     ("aspawn_reuse_env_list", "aspawn, reused stack, envp from a prepared list"),
     ("aspawn_reuse_pidfd", "aspawn, reused stack, with_pidfd"),
     ("aspawn_reuse_release_fd", "aspawn, reused stack, with_release_fd"),

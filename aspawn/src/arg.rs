@@ -120,7 +120,7 @@ tuple_place! {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be placed into a child's stack",
     label = "`{Self}` has no placement as the child value wanted here",
-    note = "a child gets copies, deep-copied into its stack before the clone, of: `&str`, `&CStr`, `&OsStr`, `&Path` (and `&String` …) as a `CStrRef`; `&[S]`, `&Vec<S>`, `&[S; N]`, `[S; N]` of those as an `Argv` or `Envp`; `Envp::inherit()`; `BorrowedFd`, `&OwnedFd`, `&File` … as an `Fd`; integers, `bool`, `char`, `Errno`, `Fd`, and `Option`s, tuples and arrays of these as themselves",
+    note = "a child gets copies, deep-copied into its stack before the clone, of: `&str`, `&CStr`, `&OsStr`, `&Path` (and `&String` …) as a `CStrRef`; `&[S]`, `&Vec<S>`, `&[S; N]`, `[S; N]` of those as an `Argv` or `Envp`; `Envp::inherit()` or an `&EnvBlock` as an `Envp`; `BorrowedFd`, `&OwnedFd`, `&File` … as an `Fd`; integers, `bool`, `char`, `Errno`, `Fd`, and `Option`s, tuples and arrays of these as themselves",
     note = "an owned `String`, `Vec`, `OwnedFd` is borrowed for the placement: `let s = s.as_str();`, `let v = &v[..];`, `let fd = fd.as_fd();` before the closure (or the `spawn!`); shared state (`Arc`, `Mutex`, references to other types, closures, your own types) cannot reach a child"
 )]
 pub trait Place<T>: sealed_place::Sealed<T> {
@@ -447,6 +447,10 @@ impl Envp {
     /// [`std::env::set_var`] and [`std::env::remove_var`] take (through [`std::env::vars_os`]):
     /// another thread changing the environment through std cannot tear the copy. An entry of
     /// `environ` without `=` is left out, as by `vars_os`.
+    ///
+    /// That read costs two allocations per variable at every spawn; a loop that spawns many
+    /// children with an unchanged environment passes an [`EnvBlock`](crate::EnvBlock) captured
+    /// once instead.
     pub fn inherit() -> EnvSource<'static> {
         EnvSource::Inherit
     }

@@ -20,6 +20,7 @@
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 
+use crate::arg::sealed_place;
 use crate::arg::{EnvSource, Envp, Place, place_strings};
 use crate::error::{SpawnError, SpawnErrorKind};
 use crate::stack::Placer;
@@ -101,5 +102,174 @@ impl Place<Envp> for EnvSource<'_> {
                 place_strings(p, core::iter::empty(), "envp").map(Envp::from_placed_argv)
             }
         }
+    }
+}
+
+/// An environment prepared once for many spawns: every `KEY=VALUE\0` string in one buffer, so
+/// that a spawn places it with one copy (and one pointer per variable) instead of reading the
+/// parent's environment again.
+///
+/// [`Envp::inherit()`] reads the environment at every spawn, under std's lock, through
+/// [`std::env::vars_os`]: two allocations per variable, a few microseconds per spawn for a few
+/// dozen variables (more right after the caller has slept, when its caches are cold). A loop
+/// that spawns many children with an environment it does not change captures it once instead:
+/// `&EnvBlock` goes wherever an [`Envp`] parameter is expected.
+///
+/// The block is a copy: later `std::env::set_var`/`remove_var` calls do not change it (take a
+/// new one to see them).
+///
+/// ```
+/// use aspawn::{Argv, ChildResult, Ctx, EnvBlock, Envp, ResultExt, Stack};
+///
+/// #[aspawn::child]
+/// fn run(cx: &Ctx, argv: Argv, envp: Envp) -> ChildResult {
+///     cx.restore_sigmask().context("sigprocmask")?;
+///     cx.execve(c"/bin/sh", argv, envp).context("execve")
+/// }
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let env = EnvBlock::from_pairs([("GREETING", "hello"), ("PATH", "/usr/bin:/bin")])?;
+/// assert_eq!(env.len(), 2);
+/// let mut stack = Stack::new()?;
+/// for _ in 0..3 {
+///     let spawned =
+///         aspawn::spawn!(stack, run, (&["sh", "-c", "test \"$GREETING\" = hello"], &env))?;
+///     let (mut child, back) = spawned.wait_released()?;
+///     assert!(child.wait()?.success());
+///     stack = back;
+/// }
+///
+/// // The parent's own environment, read once under std's lock.
+/// let inherited = EnvBlock::capture();
+/// assert_eq!(inherited.len(), std::env::vars_os().count());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Default)]
+pub struct EnvBlock {
+    /// The strings, each `KEY=VALUE` and its NUL, one after the other.
+    bytes: Box<[u8]>,
+    /// Where each string starts in `bytes`; every start is below `bytes.len()`.
+    starts: Box<[usize]>,
+}
+
+impl EnvBlock {
+    /// The parent's environment now, read under std's lock ([`std::env::vars_os`]), as
+    /// [`Envp::inherit()`] would place it at a spawn.
+    ///
+    /// ```
+    /// let env = aspawn::EnvBlock::capture();
+    /// assert_eq!(env.len(), std::env::vars_os().count());
+    /// ```
+    pub fn capture() -> EnvBlock {
+        let vars: Vec<(OsString, OsString)> = std::env::vars_os().collect();
+        // `vars_os` never yields a NUL byte: the strings came from C strings.
+        Self::build(vars.iter().map(|(k, v)| (k.as_os_str(), v.as_os_str()))).unwrap_or_default()
+    }
+
+    /// An environment of exactly these `(key, value)` pairs, in this order.
+    ///
+    /// A NUL byte in a key or a value is an error ([`SpawnErrorKind::InteriorNul`]); a key is
+    /// not otherwise checked, as by std's `Command::env`.
+    ///
+    /// ```
+    /// use aspawn::{EnvBlock, SpawnErrorKind};
+    ///
+    /// let env = EnvBlock::from_pairs([("A", "1"), ("B", "2")]).unwrap();
+    /// assert_eq!(env.len(), 2);
+    /// let err = EnvBlock::from_pairs([("A", "1\0")]).unwrap_err();
+    /// assert!(matches!(err.kind(), SpawnErrorKind::InteriorNul { what: "envp" }));
+    /// ```
+    pub fn from_pairs<I, K, V>(pairs: I) -> Result<EnvBlock, SpawnError>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<OsStr>,
+        V: AsRef<OsStr>,
+    {
+        Self::build(pairs)
+    }
+
+    fn build<I, K, V>(pairs: I) -> Result<EnvBlock, SpawnError>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<OsStr>,
+        V: AsRef<OsStr>,
+    {
+        let mut bytes = Vec::new();
+        let mut starts = Vec::new();
+        for (k, v) in pairs {
+            let (k, v) = (k.as_ref().as_bytes(), v.as_ref().as_bytes());
+            if k.contains(&0) || v.contains(&0) {
+                return Err(SpawnError::new(SpawnErrorKind::InteriorNul { what: "envp" }));
+            }
+            starts.push(bytes.len());
+            bytes.extend_from_slice(k);
+            bytes.push(b'=');
+            bytes.extend_from_slice(v);
+            bytes.push(0);
+        }
+        Ok(EnvBlock { bytes: bytes.into(), starts: starts.into() })
+    }
+
+    /// How many variables it holds.
+    ///
+    /// ```
+    /// assert_eq!(aspawn::EnvBlock::default().len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Whether it holds no variable.
+    ///
+    /// ```
+    /// assert!(aspawn::EnvBlock::default().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// The `KEY=VALUE` strings, in order.
+    ///
+    /// ```
+    /// let env = aspawn::EnvBlock::from_pairs([("A", "1")]).unwrap();
+    /// assert_eq!(env.iter().collect::<Vec<_>>(), [c"A=1"]);
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = &std::ffi::CStr> + '_ {
+        self.starts.iter().map(|&s| {
+            // Every start begins a string that ends with its NUL inside `bytes` (`build`).
+            std::ffi::CStr::from_bytes_until_nul(&self.bytes[s..]).unwrap_or_default()
+        })
+    }
+}
+
+impl core::fmt::Debug for EnvBlock {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl sealed_place::Sealed<Envp> for &EnvBlock {}
+
+impl Place<Envp> for &EnvBlock {
+    /// One copy of the whole buffer, then the pointer array.
+    fn place(self, p: &mut Placer<'_>) -> Result<Envp, SpawnError> {
+        let n = self.starts.len();
+        let slots = n.checked_add(1).ok_or_else(too_big)?;
+        let arr = p.ptr_array(slots)?;
+        let len = self.bytes.len();
+        let dst = p.alloc(len, 1)?;
+        // SAFETY: `alloc` reserved `len` fresh bytes at `dst`; the source is our own buffer,
+        // which cannot overlap the stack.
+        unsafe { core::ptr::copy_nonoverlapping(self.bytes.as_ptr(), dst, len) };
+        for (i, &start) in self.starts.iter().enumerate() {
+            // SAFETY: `i < n < slots` is inside the reserved array, and `start < len` (`build`
+            // records a start only before writing at least a `=` and a NUL), so `dst + start`
+            // is inside the copy.
+            unsafe { arr.add(i).write(dst.add(start)) };
+        }
+        // SAFETY: slot `n` is the terminator's, reserved too.
+        unsafe { arr.add(n).write(core::ptr::null()) };
+        Ok(Envp::from_placed(arr, n))
     }
 }

@@ -100,6 +100,7 @@ pub use child::Child;
 pub use command::{Command, PendingChild, Stdio};
 pub use ctx::Ctx;
 pub use engine::CloneMode;
+pub use environ::EnvBlock;
 pub use error::{ChildResult, Errno, Failure, ResultExt, SpawnError, SpawnErrorKind};
 pub use pool::StackPool;
 pub use spawned::{ChildFailed, Released, Spawned};

@@ -70,6 +70,7 @@ fn methods(g: &mut BenchmarkGroup<'_, WallTime>, big_parent: bool) {
     }
     bench(g, "aspawn_reuse", AspawnReuse::new());
     bench(g, "aspawn_closure", AspawnClosure::new());
+    bench(g, "aspawn_reuse_env_block", AspawnReuse::with_env_block());
     bench(g, "aspawn_reuse_env_list", AspawnReuse::with_env_list());
     bench(g, "aspawn_reuse_pidfd", AspawnReuse::with_options(true, false));
     bench(g, "aspawn_reuse_release_fd", AspawnReuse::with_options(false, true));

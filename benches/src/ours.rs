@@ -54,6 +54,8 @@ pub struct AspawnReuse {
     release_fd: bool,
     /// `KEY=VALUE` strings made once: placed instead of `Envp::inherit()` when set.
     env_list: Option<Vec<CString>>,
+    /// The environment captured once as one block: placed instead of `Envp::inherit()` when set.
+    env_block: Option<aspawn::EnvBlock>,
 }
 
 impl AspawnReuse {
@@ -71,6 +73,7 @@ impl AspawnReuse {
             pidfd: false,
             release_fd: false,
             env_list: None,
+            env_block: None,
         }
     }
 
@@ -88,6 +91,12 @@ impl AspawnReuse {
             })
             .collect();
         AspawnReuse { env_list: Some(env), ..Self::new() }
+    }
+
+    /// `/bin/true` with the parent's environment captured once as an [`aspawn::EnvBlock`]:
+    /// each spawn places it with one copy. The child's work is exactly the exec floor's.
+    pub fn with_env_block() -> Self {
+        AspawnReuse { env_block: Some(aspawn::EnvBlock::capture()), ..Self::new() }
     }
 
     /// `/bin/true`, the spawn also taking a pidfd and/or making the release fd.
@@ -114,12 +123,15 @@ impl Spawner for AspawnReuse {
         if self.release_fd {
             launch = launch.with_release_fd();
         }
-        match &self.env_list {
-            Some(env) => {
-                let prog = self.prog.as_c_str();
+        let prog = self.prog.as_c_str();
+        match (&self.env_list, &self.env_block) {
+            (Some(env), _) => {
                 aspawn::spawn!(launch, exec, (prog, &[prog], env)).expect("aspawn::spawn!")
             }
-            None => spawn_exec_with(launch, &self.prog, self.inherit_env),
+            (None, Some(env)) => {
+                aspawn::spawn!(launch, exec, (prog, &[prog], env)).expect("aspawn::spawn!")
+            }
+            (None, None) => spawn_exec_with(launch, &self.prog, self.inherit_env),
         }
     }
 
