@@ -131,3 +131,53 @@ pub fn rerun(test: &str, role: &str) -> std::process::Output {
     );
     out
 }
+
+/// Installs a seccomp filter on this thread (and on what it spawns from now on) that gives
+/// `action` for system call `nr` and allows everything else; returns the listener fd when
+/// `action` is `SECCOMP_RET_USER_NOTIF`. A filter cannot be taken off again: callers run it in
+/// a copy of their test binary ([`rerun`]).
+pub fn seccomp(nr: libc::c_long, action: u32) -> Option<std::os::fd::OwnedFd> {
+    use std::os::fd::FromRawFd;
+    let insns = [
+        // A = seccomp_data.nr
+        libc::sock_filter {
+            code: (libc::BPF_LD | libc::BPF_W | libc::BPF_ABS) as u16,
+            jt: 0,
+            jf: 0,
+            k: 0,
+        },
+        // if A == nr fall through, else skip one
+        libc::sock_filter {
+            code: (libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K) as u16,
+            jt: 0,
+            jf: 1,
+            k: nr as u32,
+        },
+        libc::sock_filter { code: (libc::BPF_RET | libc::BPF_K) as u16, jt: 0, jf: 0, k: action },
+        libc::sock_filter {
+            code: (libc::BPF_RET | libc::BPF_K) as u16,
+            jt: 0,
+            jf: 0,
+            k: libc::SECCOMP_RET_ALLOW,
+        },
+    ];
+    let prog = libc::sock_fprog { len: insns.len() as u16, filter: insns.as_ptr() as *mut _ };
+    let flags = if action == libc::SECCOMP_RET_USER_NOTIF {
+        libc::SECCOMP_FILTER_FLAG_NEW_LISTENER
+    } else {
+        0
+    };
+    // SAFETY: `prog` points to `insns`, both live across the calls; a listener fd returned by
+    // the kernel is ours.
+    unsafe {
+        assert_eq!(libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+        let r = libc::syscall(
+            libc::SYS_seccomp,
+            libc::SECCOMP_SET_MODE_FILTER,
+            flags,
+            &prog as *const libc::sock_fprog,
+        );
+        assert!(r >= 0, "seccomp: {}", std::io::Error::last_os_error());
+        (flags != 0).then(|| std::os::fd::OwnedFd::from_raw_fd(r as i32))
+    }
+}

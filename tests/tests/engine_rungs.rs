@@ -137,41 +137,8 @@ fn mask_seen_by_child() -> i32 {
 
 /// Installs a seccomp filter that makes `clone3` fail with `errno`.
 fn refuse_clone3(errno: u32) {
-    const CLONE3: u32 = 435; // same number on x86_64 and aarch64
-    let filter = [
-        // A = seccomp_data.nr
-        libc::sock_filter {
-            code: (libc::BPF_LD | libc::BPF_W | libc::BPF_ABS) as u16,
-            jt: 0,
-            jf: 0,
-            k: 0,
-        },
-        // if A == clone3 fall through, else skip one
-        libc::sock_filter {
-            code: (libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K) as u16,
-            jt: 0,
-            jf: 1,
-            k: CLONE3,
-        },
-        libc::sock_filter {
-            code: (libc::BPF_RET | libc::BPF_K) as u16,
-            jt: 0,
-            jf: 0,
-            k: libc::SECCOMP_RET_ERRNO | errno,
-        },
-        libc::sock_filter {
-            code: (libc::BPF_RET | libc::BPF_K) as u16,
-            jt: 0,
-            jf: 0,
-            k: libc::SECCOMP_RET_ALLOW,
-        },
-    ];
-    let prog = libc::sock_fprog { len: filter.len() as u16, filter: filter.as_ptr() as *mut _ };
-    // SAFETY: standard seccomp installation on this thread with a valid program.
-    unsafe {
-        assert_eq!(libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
-        assert_eq!(libc::prctl(libc::PR_SET_SECCOMP, libc::SECCOMP_MODE_FILTER, &prog), 0);
-    }
+    const CLONE3: libc::c_long = 435; // same number on x86_64 and aarch64
+    aspawn_tests::seccomp(CLONE3, libc::SECCOMP_RET_ERRNO | errno);
 }
 
 /// Runs only inside the process started by `probe_falls_back_when_seccomp_refuses_clone3`.
