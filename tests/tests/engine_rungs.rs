@@ -1,4 +1,4 @@
-//! Every rung of the clone fallback chain (DESIGN §4.2), forced one by one, and the probe's own
+//! Every rung of the clone fallback chain, forced one by one, and the probe's own
 //! fallback under a seccomp filter that refuses `clone3` the way container runtimes do.
 //!
 //! Forcing a rung is process-wide, so this binary keeps it to one test that forces; the seccomp
