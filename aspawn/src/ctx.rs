@@ -41,7 +41,7 @@ pub struct Ctx {
     epolls: OwnEpolls,
     /// Whether the child set its signal mask itself (`sigprocmask`, `restore_sigmask`): then the
     /// exec helpers leave it alone; otherwise they restore `saved_mask` as their last step.
-    mask_set: Cell<bool>,
+    pub(crate) mask_set: Cell<bool>,
     /// The header of the stack this task runs on.
     pub(crate) header: *const Header,
     /// 0 for the child `spawn!` made, `d` for a task `Ctx::spawn` made at nesting level `d`.

@@ -71,3 +71,43 @@ fn a_grandchilds_failure_comes_back_to_the_child() {
     let (mut child, _) = spawned.wait_released().unwrap();
     assert_eq!(child.wait().unwrap().code(), Some(libc::ENOENT));
 }
+
+/// Blocks the signals of `mask`, spawns `exec_to(prog, argv)` as a grandchild (which restores
+/// "its parent's" mask before its exec), then exits 0 (the grandchild's errno on its failure).
+#[aspawn::child]
+fn block_then_spawn(
+    cx: &Ctx,
+    mask: u64,
+    prog: CStrRef,
+    argv: Argv,
+    envp: Envp,
+    out: Fd,
+) -> ChildResult {
+    cx.sigprocmask(aspawn::consts::SIG_BLOCK, mask).context("sigprocmask")?;
+    if let Err(f) = cx.spawn(exec_to, (prog, argv, envp, out)) {
+        cx.exit(f.errno().raw_os_error());
+    }
+    cx.exit(0)
+}
+
+/// A grandchild inherits the mask its parent (the child) set, as a forked process would: its
+/// `restore_sigmask` gives back the child's mask, not the mask of the thread that spawned the
+/// child (which had SIGUSR2 unblocked).
+#[test]
+fn a_grandchild_gets_the_mask_its_parent_set() {
+    let usr2 = 1u64 << (libc::SIGUSR2 - 1);
+    let (mut r, w) = std::io::pipe().unwrap();
+    let spawned = aspawn::spawn!(
+        Stack::new().unwrap(),
+        block_then_spawn,
+        (usr2, c"/bin/grep", &["grep", "^SigBlk", "/proc/self/status"], Envp::inherit(), &w)
+    )
+    .unwrap();
+    drop(w);
+    let (mut child, _) = spawned.wait_released().unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let mut out = String::new();
+    r.read_to_string(&mut out).unwrap();
+    let blocked = u64::from_str_radix(out.trim().trim_start_matches("SigBlk:").trim(), 16).unwrap();
+    assert_eq!(blocked & usr2, usr2, "SIGUSR2 blocked in the grandchild: {out:?}");
+}

@@ -247,10 +247,22 @@ pub(crate) fn spawn_nested<F: ChildFn>(
     };
     let mut failure: Option<Failure> = None;
     let state = AtomicU32::new(NESTED_RUNNING);
-    let block = NestedBlock::<F::Args> {
+    // The mask the grandchild's `restore_sigmask` (and its exec helpers) give back: this task's
+    // own, as a forked child inherits it. Where this task set one itself, that is its current
+    // mask, read here; otherwise the one it would restore itself (the spawning thread's, or
+    // `None`: it still runs with it, and so will the grandchild).
+    let mut grand_mask = cx.saved_mask.get();
+    if cx.mask_set.get() {
+        let mut current = 0u64;
+        if sys::sigprocmask(k::SIG_BLOCK, Some(&0u64), Some(&mut current)).is_err() {
+            return Err(Failure::new(Errno::INVAL, "rt_sigprocmask"));
+        }
+        grand_mask = Some(current);
+    }
+    let mut block = NestedBlock::<F::Args> {
         args,
         report_fd: cx.report_fd,
-        saved_mask: cx.saved_mask.get(),
+        saved_mask: grand_mask,
         header: cx.header,
         depth,
         reset_handlers: cx.in_place,
@@ -267,8 +279,13 @@ pub(crate) fn spawn_nested<F: ChildFn>(
     // handlers: block every signal across the clone, as the engine does for a spawn, so that no
     // handler runs in the grandchild before it has reset them (docs/SOUNDNESS.md items 4 and 26).
     let mut old_mask = 0u64;
-    if cx.in_place && sys::sigprocmask(k::SIG_SETMASK, Some(&!0u64), Some(&mut old_mask)).is_err() {
-        return Err(Failure::new(Errno::INVAL, "rt_sigprocmask"));
+    if cx.in_place {
+        if sys::sigprocmask(k::SIG_SETMASK, Some(&!0u64), Some(&mut old_mask)).is_err() {
+            return Err(Failure::new(Errno::INVAL, "rt_sigprocmask"));
+        }
+        // The grandchild starts with every signal blocked: it must know the mask to give back
+        // even where this task never recorded one.
+        block.saved_mask = block.saved_mask.or(Some(old_mask));
     }
     // SAFETY: the grandchild runs below our stack pointer on our own stack while we are suspended
     // (CLONE_VFORK); `block` and `state` outlive the call and the wait below; `word` is in the
