@@ -1011,7 +1011,7 @@ impl Ctx {
     #[doc(alias = "aspawn_rec")]
     #[doc(alias = "clone")]
     #[inline]
-    pub fn spawn<F: crate::private::ChildFn>(&self, args: F::Args) -> Result<i32, Failure> {
+    pub fn spawn<F: crate::contract::ChildFn>(&self, args: F::Args) -> Result<i32, Failure> {
         crate::engine::spawn_nested::<F>(self, args)
     }
 

@@ -63,7 +63,7 @@ impl fmt::Display for Failure {
 /// `Ok` is uninhabited: the child either becomes another program or reports why it could not.
 pub type ChildResult = Result<Infallible, Failure>;
 
-mod sealed {
+pub(crate) mod sealed {
     pub trait Sealed {}
 }
 
@@ -81,17 +81,6 @@ pub trait ResultExt<T>: sealed::Sealed {
 }
 
 impl<T> sealed::Sealed for Result<T, Errno> {}
-
-// The attribute rewrites `r.context(step)` to a sealed function (no user trait is reachable), so
-// it emits a never-called `ContextProbe.context("")` that resolves to this impl and keeps a user's
-// `use aspawn::ResultExt` from being reported unused.
-impl sealed::Sealed for crate::private::methods::ContextProbe {}
-impl ResultExt<()> for crate::private::methods::ContextProbe {
-    #[inline]
-    fn context(self, _step: &'static str) -> Result<(), Failure> {
-        Ok(())
-    }
-}
 
 impl<T> ResultExt<T> for Result<T, Errno> {
     #[inline]

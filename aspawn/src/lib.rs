@@ -77,6 +77,7 @@ mod async_io;
 mod child;
 pub mod command;
 pub mod consts;
+mod contract;
 mod ctx;
 mod engine;
 mod environ;

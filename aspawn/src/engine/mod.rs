@@ -38,9 +38,9 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 use linux_raw_sys::general as k;
 
+use crate::contract::{ChildFn, ChildReturn};
 use crate::ctx::Ctx;
 use crate::error::{Errno, SpawnError};
-use crate::private::{ChildFn, ChildReturn};
 use crate::spawned::Spawned;
 use crate::stack::{Header, Launch, PIDFD_OR_NONE, Placer, Stack, WANT_PIDFD, WANT_RELEASE_FD};
 

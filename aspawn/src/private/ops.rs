@@ -3,7 +3,7 @@
 //! `#[aspawn::child]` rewrites `a + b` to `K::add(a, b)`, `a == b` to `K::eq(a, b)`, `e?` to a
 //! `match` on `K::branch(e)`, `for i in a..b` to a `while` on `K::lt`/`K::succ`, and a path
 //! that is not a local variable to `K::value(PATH)`, where `K` is the anchored
-//! [`Kit`](crate::private::Kit) (see [`Approved`](crate::private::Approved)): the functions
+//! [`Kit`](crate::private::Kit) (see [`Approved`](crate::contract::Approved)): the functions
 //! below are its inherent functions. Every one of them is bounded by a sealed
 //! trait implemented only for child value types, so no user `Add`, `PartialEq`, `From`,
 //! `IntoIterator`, `Drop` or `Deref` implementation can be reached from a child (docs/SOUNDNESS.md item
@@ -523,7 +523,7 @@ impl crate::private::Kit {
     }
 }
 
-/// The deepest call chain a child may contain ([`Approved::DEPTH`](crate::private::Approved::DEPTH)): the child's stack is
+/// The deepest call chain a child may contain ([`Approved::DEPTH`](crate::contract::Approved::DEPTH)): the child's stack is
 /// small, so its depth must be bounded at compile time.
 pub const MAX_DEPTH: usize = 64;
 
@@ -564,8 +564,8 @@ impl crate::private::Kit {
 /// as an unsatisfied `ChildFn` bound.
 pub trait Spawnable {
     /// The child function itself.
-    type Fn: crate::private::ChildFn;
+    type Fn: crate::contract::ChildFn;
 }
-impl<F: crate::private::ChildFn> Spawnable for F {
+impl<F: crate::contract::ChildFn> Spawnable for F {
     type Fn = F;
 }
