@@ -367,14 +367,14 @@ impl Launch {
     /// [`SpawnErrorKind::Unsupported`] rather than start the child outside the cgroup.
     ///
     /// ```
-    /// use aspawn::{Argv, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};
+    /// use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};
     /// use std::io::Read;
     ///
     /// #[aspawn::child]
-    /// fn cat_cgroup(cx: &Ctx, argv: Argv, out: Fd) -> ChildResult {
+    /// fn run(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
     ///     cx.dup2(out, Fd::STDOUT).context("dup2")?;
     ///     cx.restore_sigmask().context("sigmask")?;
-    ///     cx.execve(c"/bin/cat", argv, Envp::inherit()).context("execve")
+    ///     cx.execve(prog, argv, envp).context("execve")
     /// }
     ///
     /// // A cgroup2 mount point, from /proc/self/mountinfo ("… mount-point … - cgroup2 …").
@@ -388,15 +388,21 @@ impl Launch {
     ///     eprintln!("skipped: no writable cgroup2 mount");
     ///     return Ok(());
     /// }
-    /// let launch = Stack::new()?.with_cgroup(std::fs::File::open(&dir)?);
-    /// let (mut r, w) = std::io::pipe()?;
-    /// let spawned = aspawn::spawn!(launch, cat_cgroup, (&["cat", "/proc/self/cgroup"], &w))?;
-    /// drop(w);
-    /// let (mut child, _stack) = spawned.wait_released()?;
-    /// assert!(child.wait()?.success());
-    /// let mut seen = String::new();
-    /// r.read_to_string(&mut seen)?;
-    /// std::fs::remove_dir(&dir)?;
+    /// let cat = || -> Result<String, Box<dyn std::error::Error>> {
+    ///     let launch = Stack::new()?.with_cgroup(std::fs::File::open(&dir)?);
+    ///     let (mut r, w) = std::io::pipe()?;
+    ///     let argv = ["cat", "/proc/self/cgroup"];
+    ///     let spawned = aspawn::spawn!(launch, run, (c"/bin/cat", &argv, Envp::inherit(), &w))?;
+    ///     drop(w);
+    ///     let (mut child, _stack) = spawned.wait_released()?;
+    ///     assert!(child.wait()?.success());
+    ///     let mut seen = String::new();
+    ///     r.read_to_string(&mut seen)?;
+    ///     Ok(seen)
+    /// };
+    /// let seen = cat();
+    /// std::fs::remove_dir(&dir)?; // empty again: the child has been reaped
+    /// let seen = seen?;
     /// // Where the child was from its first instruction on (our own cgroup was `0::/`, or above).
     /// let name = format!("/aspawn-doc-{}", std::process::id());
     /// assert!(seen.lines().any(|l| l.starts_with("0::") && l.ends_with(&name)), "{seen}");
