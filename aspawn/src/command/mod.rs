@@ -495,11 +495,11 @@ impl Command {
     /// `EOPNOTSUPP` for a cgroup that cannot hold processes ("domain invalid"), `EBUSY` for one
     /// that enables controllers for its children (cgroup v2's "no internal processes" rule),
     /// `EACCES` without write permission on `cgroup.procs` of the common ancestor, `ENOENT` for
-    /// a cgroup removed since `dir` was opened. Where only legacy `clone` is available (a seccomp filter refusing `clone3`, a
-    /// kernel before 5.7, `ASPAWN_CLONE_MODE=legacy`), every spawn fails with
-    /// `ErrorKind::Unsupported` rather than start the child outside the cgroup, and so does
-    /// [`Command::exec`], which starts no new process. `TryFrom<&Command>` for std's `Command`
-    /// refuses it too.
+    /// a cgroup removed since `dir` was opened. Where only legacy `clone` is available (a
+    /// seccomp filter refusing `clone3`, a kernel before 5.7, `ASPAWN_CLONE_MODE=legacy`), every
+    /// spawn fails with `ErrorKind::Unsupported` rather than start the child outside the
+    /// cgroup, and so does [`Command::exec`], which starts no new process.
+    /// `TryFrom<&Command>` for std's `Command` refuses it too.
     ///
     /// ```
     /// use aspawn::Command;
