@@ -121,6 +121,21 @@ pub enum SpawnErrorKind {
         /// The call that failed.
         call: &'static str,
     },
+    /// The spawn asked for what the clone this process can use cannot do, and started no
+    /// child: [`Launch::with_cgroup`](crate::Launch::with_cgroup) (`CLONE_INTO_CGROUP`) needs
+    /// `clone3` on Linux ≥ 5.7, and the spawn would have used legacy `clone` (`clone3` refused,
+    /// by a seccomp filter or an older kernel, or legacy `clone` forced with
+    /// `ASPAWN_CLONE_MODE=legacy`). Converted to an `io::Error`, it is of kind
+    /// `ErrorKind::Unsupported`.
+    Unsupported {
+        /// What was asked for: `"CLONE_INTO_CGROUP"`.
+        feature: &'static str,
+        /// What `clone3` returned in this spawn before the engine gave up on it (`ENOSYS` or
+        /// `EPERM` from a seccomp filter, `EINVAL` or `E2BIG` from a kernel before 5.7); `None`
+        /// when the spawn did not try `clone3` (legacy `clone` forced, or chosen by an earlier
+        /// spawn of the process).
+        clone3_errno: Option<Errno>,
+    },
 }
 
 impl SpawnError {
@@ -176,6 +191,18 @@ impl fmt::Display for SpawnError {
             SpawnErrorKind::Os { errno, call } => {
                 write!(f, "spawn: {call}: {}", io::Error::from_raw_os_error(errno.raw_os_error()))
             }
+            SpawnErrorKind::Unsupported { feature, clone3_errno } => {
+                write!(
+                    f,
+                    "spawn: {feature} needs clone3 (Linux >= 5.7), and this spawn uses legacy clone"
+                )?;
+                match clone3_errno {
+                    Some(e) => {
+                        write!(f, " (clone3: {})", io::Error::from_raw_os_error(e.raw_os_error()))
+                    }
+                    None => write!(f, " (forced, or chosen by an earlier spawn)"),
+                }
+            }
         }
     }
 }
@@ -188,6 +215,7 @@ impl From<SpawnError> for io::Error {
             SpawnErrorKind::Os { errno, .. } => io::Error::from_raw_os_error(errno.raw_os_error()),
             SpawnErrorKind::InteriorNul { .. } => io::Error::new(io::ErrorKind::InvalidInput, e),
             SpawnErrorKind::StackTooSmall { .. } => io::Error::new(io::ErrorKind::InvalidInput, e),
+            SpawnErrorKind::Unsupported { .. } => io::Error::new(io::ErrorKind::Unsupported, e),
         }
     }
 }

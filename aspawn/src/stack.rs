@@ -23,6 +23,7 @@ use core::marker::PhantomData;
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicI32, AtomicU32, AtomicUsize, Ordering};
 use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 
 use rustix::mm::{MapFlags, MprotectFlags, ProtFlags};
 
@@ -120,6 +121,11 @@ pub struct Stack {
     /// Launch options the crate itself preset (`Command` for its hook path), taken by the next
     /// conversion into a [`Launch`]; 0 otherwise.
     pub(crate) preset: u8,
+    /// The cgroup directory fd `Command` preset for its next spawn (its own fd, which it keeps
+    /// open across that spawn), taken with `preset` by the next conversion into a [`Launch`];
+    /// `None` otherwise. Never set on a stack that leaves the crate's hands: a dropped stack goes
+    /// back to its pool without it.
+    pub(crate) preset_cgroup: Option<RawFd>,
 }
 
 // SAFETY: a `Stack` uniquely owns its mapping; nothing in it is tied to a thread.
@@ -169,6 +175,7 @@ impl Stack {
             map_len,
             home: None,
             preset: 0,
+            preset_cgroup: None,
         })
     }
 
@@ -228,7 +235,13 @@ impl Stack {
 impl Drop for Stack {
     fn drop(&mut self) {
         if let Some(home) = self.home.take() {
-            let fresh = Stack { base: self.base, map_len: self.map_len, home: None, preset: 0 };
+            let fresh = Stack {
+                base: self.base,
+                map_len: self.map_len,
+                home: None,
+                preset: 0,
+                preset_cgroup: None,
+            };
             // Not taken (pool gone or full): `unwanted` has no home, so its drop unmaps.
             drop(home.give_back(fresh));
             return;
@@ -261,6 +274,9 @@ pub(crate) const PIDFD_OR_NONE: u8 = 4;
 ///   when present, a blocking thread otherwise). It costs two fds while the child runs before
 ///   its exec, and a `pipe2` and a `close` in the caller.
 ///
+/// And [`Stack::with_cgroup`]/[`Launch::with_cgroup`] start the child in a cgroup
+/// (`CLONE_INTO_CGROUP`): no fd of the spawn's own, only the directory fd the caller gives.
+///
 /// ```
 /// use aspawn::{Ctx, Stack};
 ///
@@ -279,6 +295,26 @@ pub(crate) const PIDFD_OR_NONE: u8 = 4;
 pub struct Launch {
     pub(crate) stack: Stack,
     pub(crate) opts: u8,
+    /// The cgroup the child starts in (`CLONE_INTO_CGROUP`), if any.
+    pub(crate) cgroup: Option<CgroupDir>,
+}
+
+/// The cgroup directory a [`Launch`] spawns into.
+pub(crate) enum CgroupDir {
+    /// Given with [`Launch::with_cgroup`]: the launch owns it, and the spawn closes it.
+    Owned(OwnedFd),
+    /// `Command`'s own fd, preset in the stack: the `Command` keeps it open until its spawn
+    /// returns (the spawn borrows the `Command`), so the number names that directory throughout.
+    Lent(RawFd),
+}
+
+impl CgroupDir {
+    pub(crate) fn raw(&self) -> RawFd {
+        match self {
+            CgroupDir::Owned(fd) => fd.as_raw_fd(),
+            CgroupDir::Lent(fd) => *fd,
+        }
+    }
 }
 
 impl Launch {
@@ -308,7 +344,100 @@ impl Launch {
         self.opts & WANT_RELEASE_FD != 0
     }
 
-    /// Gives the stack back, dropping the options.
+    /// Also start the child in the cgroup (v2) whose directory `dir` is open on: the kernel
+    /// places it there inside `clone3` (`CLONE_INTO_CGROUP`, Linux ≥ 5.7), before it runs a
+    /// single instruction, so it is never counted or limited in the caller's cgroup, and nothing
+    /// has to write its pid into `cgroup.procs` afterwards. This is Go's
+    /// `SysProcAttr.UseCgroupFD`/`CgroupFD` and glibc's `posix_spawnattr_setcgroup_np`.
+    ///
+    /// `dir` is a directory of a cgroup2 mount, opened read-only (`File::open` does) or with
+    /// `O_PATH`. The launch owns it and the spawn closes it, whatever the outcome; to spawn
+    /// several children into one cgroup, pass a duplicate each time (`dir.try_clone()?`, one
+    /// `fcntl` per spawn) — std's `File::open` makes it close-on-exec, so the child does not keep
+    /// it either way. The kernel checks the cgroup at the spawn, which then fails with its errno
+    /// ([`SpawnErrorKind::Os`], call `"clone3"`): `EBADF` when `dir` is not a cgroup2 directory
+    /// (a regular file, a cgroup v1 directory), `EOPNOTSUPP` for a cgroup that cannot hold
+    /// processes (of type "domain invalid", below a threaded domain), `EBUSY` for one whose
+    /// `cgroup.subtree_control` enables controllers (cgroup v2's "no internal processes" rule),
+    /// `EACCES` without write permission on the `cgroup.procs` of the common ancestor, `ENOENT`
+    /// for a cgroup removed since `dir` was opened.
+    ///
+    /// Legacy `clone` cannot do this. When the process spawns with it (`clone3` refused by a
+    /// seccomp filter, an older kernel, or `ASPAWN_CLONE_MODE=legacy`), the spawn fails with
+    /// [`SpawnErrorKind::Unsupported`] rather than start the child outside the cgroup.
+    ///
+    /// ```
+    /// use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};
+    /// use std::io::Read;
+    ///
+    /// #[aspawn::child]
+    /// fn run(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
+    ///     cx.dup2(out, Fd::STDOUT).context("dup2")?;
+    ///     cx.restore_sigmask().context("sigmask")?;
+    ///     cx.execve(prog, argv, envp).context("execve")
+    /// }
+    ///
+    /// // A cgroup2 mount point, from /proc/self/mountinfo ("… mount-point … - cgroup2 …").
+    /// let mountinfo = std::fs::read_to_string("/proc/self/mountinfo")?;
+    /// let mount = mountinfo.lines().find_map(|l| {
+    ///     let (fields, fs) = l.split_once(" - ")?;
+    ///     fs.starts_with("cgroup2 ").then(|| fields.split(' ').nth(4))?
+    /// });
+    /// let dir = format!("{}/aspawn-doc-{}", mount.unwrap_or("/nonexistent"), std::process::id());
+    /// if std::fs::create_dir(&dir).is_err() {
+    ///     eprintln!("skipped: no writable cgroup2 mount");
+    ///     return Ok(());
+    /// }
+    /// let cat = || -> Result<String, Box<dyn std::error::Error>> {
+    ///     let launch = Stack::new()?.with_cgroup(std::fs::File::open(&dir)?);
+    ///     let (mut r, w) = std::io::pipe()?;
+    ///     let argv = ["cat", "/proc/self/cgroup"];
+    ///     let spawned = aspawn::spawn!(launch, run, (c"/bin/cat", &argv, Envp::inherit(), &w))?;
+    ///     drop(w);
+    ///     let (mut child, _stack) = spawned.wait_released()?;
+    ///     assert!(child.wait()?.success());
+    ///     let mut seen = String::new();
+    ///     r.read_to_string(&mut seen)?;
+    ///     Ok(seen)
+    /// };
+    /// let seen = cat();
+    /// std::fs::remove_dir(&dir)?; // empty again: the child has been reaped
+    /// let seen = seen?;
+    /// // Where the child was from its first instruction on (our own cgroup was `0::/`, or above).
+    /// let name = format!("/aspawn-doc-{}", std::process::id());
+    /// assert!(seen.lines().any(|l| l.starts_with("0::") && l.ends_with(&name)), "{seen}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[doc(alias = "CLONE_INTO_CGROUP")]
+    #[doc(alias = "UseCgroupFD")]
+    #[doc(alias = "posix_spawnattr_setcgroup_np")]
+    #[must_use]
+    pub fn with_cgroup(mut self, dir: impl Into<OwnedFd>) -> Launch {
+        self.cgroup = Some(CgroupDir::Owned(dir.into()));
+        self
+    }
+
+    /// The cgroup directory the spawn starts the child in, if any; see
+    /// [`Launch::with_cgroup`].
+    ///
+    /// ```
+    /// let f = std::fs::File::open("/")?;
+    /// let launch = aspawn::Stack::new()?.with_cgroup(f);
+    /// assert!(launch.cgroup().is_some());
+    /// assert!(aspawn::Launch::from(aspawn::Stack::new()?).cgroup().is_none());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn cgroup(&self) -> Option<BorrowedFd<'_>> {
+        self.cgroup.as_ref().map(|c| match c {
+            CgroupDir::Owned(fd) => fd.as_fd(),
+            // SAFETY: a lent fd is held open by the `Command` that preset it until its spawn
+            // returns, and that spawn consumes this launch.
+            CgroupDir::Lent(fd) => unsafe { BorrowedFd::borrow_raw(*fd) },
+        })
+    }
+
+    /// Gives the stack back, dropping the options (a cgroup directory given with
+    /// [`Launch::with_cgroup`] is closed).
     pub fn into_stack(self) -> Stack {
         self.stack
     }
@@ -317,7 +446,8 @@ impl Launch {
 impl From<Stack> for Launch {
     fn from(mut stack: Stack) -> Launch {
         let opts = core::mem::take(&mut stack.preset);
-        Launch { stack, opts }
+        let cgroup = stack.preset_cgroup.take().map(CgroupDir::Lent);
+        Launch { stack, opts, cgroup }
     }
 }
 
@@ -334,6 +464,35 @@ impl Stack {
     pub fn with_release_fd(self) -> Launch {
         Launch::from(self).with_release_fd()
     }
+
+    /// This stack, for a spawn that starts the child in the cgroup `dir` is open on
+    /// (`CLONE_INTO_CGROUP`): see [`Launch::with_cgroup`], which says what may fail.
+    ///
+    /// ```
+    /// use aspawn::{Ctx, SpawnErrorKind, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn exit_0(_cx: &Ctx) -> i32 {
+    ///     0
+    /// }
+    ///
+    /// // Not a cgroup directory: the kernel refuses the clone, and no child is started.
+    /// let not_a_cgroup = std::fs::File::open("/proc/self/status")?;
+    /// let err = aspawn::spawn!(Stack::new()?.with_cgroup(not_a_cgroup), exit_0, ()).unwrap_err();
+    /// match err.kind() {
+    ///     SpawnErrorKind::Os { errno, .. } => assert_eq!(*errno, aspawn::Errno::BADF),
+    ///     // clone3 unavailable here (a seccomp filter, a kernel before 5.7).
+    ///     SpawnErrorKind::Unsupported { .. } => {}
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// assert!(err.into_stack().is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[doc(alias = "CLONE_INTO_CGROUP")]
+    #[must_use]
+    pub fn with_cgroup(self, dir: impl Into<OwnedFd>) -> Launch {
+        Launch::from(self).with_cgroup(dir)
+    }
 }
 
 impl core::fmt::Debug for Launch {
@@ -342,6 +501,7 @@ impl core::fmt::Debug for Launch {
             .field("stack", &self.stack)
             .field("pidfd", &self.pidfd_wanted())
             .field("release_fd", &self.release_fd_wanted())
+            .field("cgroup", &self.cgroup().map(|fd| fd.as_raw_fd()))
             .finish()
     }
 }

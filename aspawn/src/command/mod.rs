@@ -23,7 +23,8 @@
 //!   shows (getters, and its `{:#?}` for the cleared environment, argv\[0\], ids, process
 //!   group and streams), not its `pre_exec` closures; `std::process::Command::try_from(&cmd)`
 //!   refuses what std cannot express on stable ([`ToStdError`] names it: `groups`, `setsid`,
-//!   `umask`, `rlimit`, `pdeathsig`, `keep_fd`/`fd_map`, `fd`, `child_hook`).
+//!   `umask`, `rlimit`, `pdeathsig`, `keep_fd`/`fd_map`, `fd`, `child_hook`,
+//!   `cgroup`).
 //! - **`keep_fd`/`fd_map` keep a duplicate**, so every spawn of the `Command` gets the fd; a
 //!   value passed to them is closed at once (pass a borrow to keep yours). [`Command::fd`] is
 //!   std's `CommandExt::fd`: the fd itself, open until the spawn, which closes it.
@@ -33,7 +34,10 @@
 //! - **`{:#?}` shows aspawn's options too** (after std's fields, when set), and
 //!   `create_pidfd: false` always: aspawn has no such option, a child's pidfd comes from `clone`.
 //! - **Extras**: `setsid`, `umask`, `rlimit`, `pdeathsig`, `keep_fd`/`fd_map` (which also close
-//!   every other fd), `groups` on stable, and a choice of [`StackPool`].
+//!   every other fd), `groups` on stable, [`Command::cgroup`] (the child starts in a cgroup:
+//!   `clone3`'s `CLONE_INTO_CGROUP`, as Go's `UseCgroupFD` and glibc's
+//!   `posix_spawnattr_setcgroup_np`; refused, not ignored, where only legacy `clone` is
+//!   available and by [`Command::exec`]), and a choice of [`StackPool`].
 
 pub(crate) mod child;
 mod convert;
@@ -110,6 +114,9 @@ pub struct Command {
     close_others: bool,
     hook: Option<hook::Hook>,
     pool: Option<StackPool>,
+    /// The cgroup directory every spawn starts the child in (our own duplicate,
+    /// close-on-exec).
+    cgroup: Option<OwnedFd>,
     saw_nul: bool,
     /// A builder step that failed (duplicating an fd): reported by the next spawn.
     deferred: Option<io::Error>,
@@ -179,6 +186,7 @@ impl Command {
             close_others: false,
             hook: None,
             pool: None,
+            cgroup: None,
             saw_nul,
             deferred: None,
         }
@@ -319,6 +327,13 @@ impl Command {
     /// `keep_fd`/`fd_map` the other fds are only marked close-on-exec, not closed, so the
     /// process's own files stay valid. `pdeathsig` watches this process's parent.
     pub fn exec(&mut self) -> io::Error {
+        if self.cgroup.is_some() {
+            return io::Error::new(
+                io::ErrorKind::Unsupported,
+                "Command::exec with Command::cgroup: exec starts no process for clone3 to place \
+                 in the cgroup",
+            );
+        }
         let mut prepared = match self.prepare([Default_::Inherit; 3]) {
             Ok(p) => p,
             Err(e) => return e,
@@ -462,6 +477,73 @@ impl Command {
         self
     }
 
+    /// Starts every child of this `Command` in the cgroup (v2) whose directory `dir` is open
+    /// on: the kernel places it there inside `clone3` (`CLONE_INTO_CGROUP`, Linux ≥ 5.7), so the
+    /// child is in that cgroup — counted and limited there — from its first instruction, with no
+    /// window in the caller's cgroup and no write to `cgroup.procs`. std has no such option; it
+    /// is Go's `SysProcAttr.UseCgroupFD`/`CgroupFD` and glibc's
+    /// `posix_spawnattr_setcgroup_np`. A later call replaces the cgroup.
+    ///
+    /// `dir` is a cgroup2 directory opened read-only (`File::open` does) or with `O_PATH`. As
+    /// with [`Command::keep_fd`], the `Command` keeps its own duplicate (close-on-exec, so no
+    /// child inherits it past its `execve`), and a value passed by value is closed at once: pass
+    /// a borrow (`&dir`) to keep yours. A failed duplicate (`EBADF` for a closed fd, `EMFILE`)
+    /// fails the next spawn with its errno.
+    ///
+    /// What the kernel refuses fails the spawn with its errno (`io::Error::raw_os_error`):
+    /// `EBADF` when `dir` is not a cgroup2 directory (a regular file, a cgroup v1 directory),
+    /// `EOPNOTSUPP` for a cgroup that cannot hold processes ("domain invalid"), `EBUSY` for one
+    /// that enables controllers for its children (cgroup v2's "no internal processes" rule),
+    /// `EACCES` without write permission on `cgroup.procs` of the common ancestor, `ENOENT` for
+    /// a cgroup removed since `dir` was opened. Where only legacy `clone` is available (a
+    /// seccomp filter refusing `clone3`, a kernel before 5.7, `ASPAWN_CLONE_MODE=legacy`), every
+    /// spawn fails with `ErrorKind::Unsupported` rather than start the child outside the
+    /// cgroup, and so does [`Command::exec`], which starts no new process.
+    /// `TryFrom<&Command>` for std's `Command` refuses it too.
+    ///
+    /// ```
+    /// use aspawn::Command;
+    ///
+    /// // A cgroup2 mount point, from /proc/self/mountinfo ("… mount-point … - cgroup2 …").
+    /// let mountinfo = std::fs::read_to_string("/proc/self/mountinfo")?;
+    /// let mount = mountinfo.lines().find_map(|l| {
+    ///     let (fields, fs) = l.split_once(" - ")?;
+    ///     fs.starts_with("cgroup2 ").then(|| fields.split(' ').nth(4))?
+    /// });
+    /// let path = format!("{}/aspawn-cmd-doc-{}", mount.unwrap_or("/nonexistent"), std::process::id());
+    /// if std::fs::create_dir(&path).is_err() {
+    ///     eprintln!("skipped: no writable cgroup2 mount");
+    ///     return Ok(());
+    /// }
+    /// let dir = std::fs::File::open(&path)?;
+    /// let out = Command::new("cat").arg("/proc/self/cgroup").cgroup(&dir).output();
+    /// std::fs::remove_dir(&path)?;
+    /// let out = out?;
+    /// let seen = String::from_utf8(out.stdout)?;
+    /// let name = format!("/aspawn-cmd-doc-{}", std::process::id());
+    /// assert!(seen.lines().any(|l| l.starts_with("0::") && l.ends_with(&name)), "{seen}");
+    ///
+    /// // Not a cgroup directory: the kernel's EBADF (unless clone3 is unavailable here).
+    /// let err = Command::new("true").cgroup(std::fs::File::open("/proc/self/status")?).status();
+    /// let err = err.unwrap_err();
+    /// assert!(
+    ///     err.raw_os_error() == Some(aspawn::Errno::BADF.raw_os_error())
+    ///         || err.kind() == std::io::ErrorKind::Unsupported,
+    ///     "{err}"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[doc(alias = "CLONE_INTO_CGROUP")]
+    #[doc(alias = "UseCgroupFD")]
+    #[doc(alias = "posix_spawnattr_setcgroup_np")]
+    pub fn cgroup<F: AsFd>(&mut self, dir: F) -> &mut Command {
+        match dir.as_fd().try_clone_to_owned() {
+            Ok(fd) => self.cgroup = Some(fd),
+            Err(e) => self.deferred = Some(e),
+        }
+        self
+    }
+
     /// Spawns with the stacks of `pool` instead of the process-wide [`StackPool::global`].
     pub fn stack_pool(&mut self, pool: &StackPool) -> &mut Command {
         self.pool = Some(pool.clone());
@@ -578,8 +660,10 @@ impl Command {
         prepared: &Prepared<'_>,
         opts: u8,
     ) -> Result<Spawned, SpawnError> {
-        // The options travel in the stack to the engine's conversion into a `Launch`.
+        // The options travel in the stack to the engine's conversion into a `Launch`. The
+        // cgroup fd is lent: `self` keeps it open until the spawn below has returned.
         stack.preset = opts;
+        stack.preset_cgroup = self.cgroup.as_ref().map(|fd| fd.as_raw_fd());
         match &self.hook {
             None => crate::spawn!(stack, child::command_child, (prepared)),
             Some(h) => (h.spawn)(stack, prepared),
@@ -1027,6 +1111,9 @@ impl Command {
         }
         if let Some(pool) = &self.pool {
             d.field("stack_pool", &pool.stack_size());
+        }
+        if let Some(dir) = &self.cgroup {
+            d.field("cgroup", dir);
         }
         if let Some(e) = &self.deferred {
             d.field("deferred_error", e);

@@ -40,9 +40,11 @@ use linux_raw_sys::general as k;
 
 use crate::contract::{ChildFn, ChildReturn};
 use crate::ctx::Ctx;
-use crate::error::{Errno, SpawnError};
+use crate::error::{Errno, SpawnError, SpawnErrorKind};
 use crate::spawned::Spawned;
-use crate::stack::{Header, Launch, PIDFD_OR_NONE, Placer, Stack, WANT_PIDFD, WANT_RELEASE_FD};
+use crate::stack::{
+    CgroupDir, Header, Launch, PIDFD_OR_NONE, Placer, Stack, WANT_PIDFD, WANT_RELEASE_FD,
+};
 
 /// Defence in depth for docs/SOUNDNESS.md item 3, in the spirit of dtolnay's `no-panic`: built with
 /// `--cfg aspawn_nopanic` in release mode, every child entry holds a value whose drop glue names a
@@ -362,35 +364,37 @@ fn reset_signals(all: bool) {
     let _ = sys::set_disposition(k::SIGPIPE as i32, sys::SIG_DFL);
 }
 
-/// Whether the running kernel is Linux ≥ 5.16, read once (`uname`) and cached: 0 unknown,
-/// 1 older, 2 newer.
-static KERNEL_5_16: AtomicU8 = AtomicU8::new(0);
+/// The running kernel's `major.minor`, read once (`uname`) and cached: 0 unknown, otherwise
+/// `KNOWN | major << 16 | minor` (`KNOWN` alone when `uname` failed: taken as an old kernel).
+static KERNEL: AtomicU32 = AtomicU32::new(0);
+const KNOWN: u32 = 1 << 31;
 
-fn kernel_at_least_5_16() -> bool {
-    match KERNEL_5_16.load(Ordering::Relaxed) {
-        1 => false,
-        2 => true,
-        _ => {
-            // `struct new_utsname`: six fields of 65 bytes; `release` is the third.
-            let mut un = [0u8; 6 * 65];
-            // SAFETY: uname(&mut new_utsname): `un` is a live buffer of its size.
-            let ok = unsafe { sys::call(k::__NR_uname, [un.as_mut_ptr() as usize, 0, 0, 0, 0, 0]) };
-            let newer = ok.is_ok() && release_at_least(&un[130..195], 5, 16);
-            KERNEL_5_16.store(if newer { 2 } else { 1 }, Ordering::Relaxed);
-            newer
+/// Whether the running kernel is Linux ≥ `major.minor`.
+fn kernel_at_least(major: u32, minor: u32) -> bool {
+    let mut v = KERNEL.load(Ordering::Relaxed);
+    if v == 0 {
+        // `struct new_utsname`: six fields of 65 bytes; `release` is the third.
+        let mut un = [0u8; 6 * 65];
+        // SAFETY: uname(&mut new_utsname): `un` is a live buffer of its size.
+        let ok = unsafe { sys::call(k::__NR_uname, [un.as_mut_ptr() as usize, 0, 0, 0, 0, 0]) };
+        v = KNOWN;
+        if ok.is_ok() {
+            let (a, b) = release_version(&un[130..195]);
+            v |= a.min(0x7fff) << 16 | b.min(0xffff);
         }
+        KERNEL.store(v, Ordering::Relaxed);
     }
+    (v >> 16 & 0x7fff, v & 0xffff) >= (major, minor)
 }
 
 /// Parses the leading `major.minor` of a kernel release string.
-fn release_at_least(release: &[u8], major: u32, minor: u32) -> bool {
+fn release_version(release: &[u8]) -> (u32, u32) {
     let mut parts = release.split(|&b| b == b'.').map(|p| {
         p.iter()
             .take_while(|b| b.is_ascii_digit())
             .fold(0u32, |n, &d| n.saturating_mul(10).saturating_add(u32::from(d - b'0')))
     });
-    let (a, b) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
-    (a, b) >= (major, minor)
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
 }
 
 /// Whether the spawn must block every signal across the clone (docs/SOUNDNESS.md item 4).
@@ -405,7 +409,7 @@ fn release_at_least(release: &[u8], major: u32, minor: u32) -> bool {
 /// Linux ≥ 5.16 only; the other rungs reset handlers in a loop in the child and keep the block.
 #[inline]
 fn must_block(mode: CloneMode) -> bool {
-    mode != CloneMode::Clone3ClearSighand || !kernel_at_least_5_16()
+    mode != CloneMode::Clone3ClearSighand || !kernel_at_least(5, 16)
 }
 
 /// Places the arguments, clones, and returns at once.
@@ -414,12 +418,18 @@ fn must_block(mode: CloneMode) -> bool {
 /// `CLONE_CLEAR_SIGHAND`, with two `rt_sigprocmask` around it otherwise. With the release fd,
 /// `pipe2` before and a `close` of our write end after (and one `fcntl` + `close` when the
 /// caller has closed its fds 0–2). No allocation, no fd unless asked for.
+///
+/// With a cgroup ([`Launch::with_cgroup`]), the clone is `clone3` with `CLONE_INTO_CGROUP`;
+/// the rung below `clone3`, legacy `clone`, cannot place a child in a cgroup, so where the spawn
+/// would take it, it fails with `SpawnErrorKind::Unsupported` instead, having started nothing.
 pub(crate) fn spawn<F, P>(launch: impl Into<Launch>, place: P) -> Result<Spawned, SpawnError>
 where
     F: ChildFn,
     P: FnOnce(&mut Placer<'_>) -> Result<F::Args, SpawnError>,
 {
-    let Launch { mut stack, opts } = launch.into();
+    // `cgroup` (the directory fd, owned or lent) stays open until this function returns.
+    let Launch { mut stack, opts, cgroup } = launch.into();
+    let cgroup_fd = cgroup.as_ref().map(CgroupDir::raw);
     // One load when no unreleased `Spawned` was dropped.
     crate::spawned::sweep_graveyard();
     let header: *const Header = stack.header();
@@ -468,7 +478,16 @@ where
     // `must_block`). The child inherits this mask; its saved copy travels in the
     // block for `Ctx::restore_sigmask`. Re-checked when the rung falls back.
     let mut blocked: Option<u64> = None;
+    // What `clone3` said before this spawn gave up on it (for `Unsupported`).
+    let mut clone3_errno: Option<Errno> = None;
     let result = loop {
+        if cgroup_fd.is_some() && mode == CloneMode::Legacy {
+            // Spawning outside the cgroup asked for is not an option.
+            break Err(SpawnError::new(SpawnErrorKind::Unsupported {
+                feature: "CLONE_INTO_CGROUP",
+                clone3_errno,
+            }));
+        }
         if blocked.is_none() && must_block(mode) {
             let all: u64 = !0;
             let mut old: u64 = 0;
@@ -483,12 +502,18 @@ where
             (*block).reset_handlers = mode != CloneMode::Clone3ClearSighand;
         }
         let mut pidfd: i32 = -1;
-        let r = clone_once(mode, &stack, lo, slot.cast(), want_pidfd.then_some(&mut pidfd));
+        let r =
+            clone_once(mode, &stack, lo, slot.cast(), want_pidfd.then_some(&mut pidfd), cgroup_fd);
         match r {
-            Err(e) if !forced && is_fallback_errno(e) => match mode.next() {
-                Some(m) => mode = m,
-                None => break Err(SpawnError::os(e, clone_name(mode))),
-            },
+            Err(e) if !forced && falls_back(e, cgroup_fd.is_some()) => {
+                if mode != CloneMode::Legacy {
+                    clone3_errno = Some(e);
+                }
+                match mode.next() {
+                    Some(m) => mode = m,
+                    None => break Err(SpawnError::os(e, clone_name(mode))),
+                }
+            }
             // No fd left for the pidfd: `Command` spawns without one, as std would.
             Err(e)
                 if want_pidfd
@@ -553,6 +578,16 @@ fn is_fallback_errno(e: Errno) -> bool {
     e == Errno::NOSYS || e == Errno::PERM || e == Errno::INVAL || e == Errno::TOOBIG
 }
 
+/// Whether a refused clone means "try the next rung". With `CLONE_INTO_CGROUP` on Linux ≥ 5.7,
+/// which knows the flag and the larger `clone_args`, `EINVAL` and `E2BIG` are the kernel's
+/// answer about the cgroup (a controller's `can_fork` refusing it), not about `clone3`: they
+/// fail the spawn with that errno. `ENOSYS` and `EPERM` (what seccomp filters return) still
+/// fall back, to `Unsupported` at the legacy rung.
+fn falls_back(e: Errno, cgroup: bool) -> bool {
+    is_fallback_errno(e)
+        && !(cgroup && (e == Errno::INVAL || e == Errno::TOOBIG) && kernel_at_least(5, 7))
+}
+
 fn clone_name(mode: CloneMode) -> &'static str {
     match mode {
         CloneMode::Legacy => "clone",
@@ -560,13 +595,16 @@ fn clone_name(mode: CloneMode) -> &'static str {
     }
 }
 
-/// One clone attempt. Returns the pid.
+/// One clone attempt. Returns the pid. `cgroup`: the directory fd for `CLONE_INTO_CGROUP`,
+/// open across the call; legacy `clone` has no such flag, and refuses it (`EOPNOTSUPP`; the
+/// caller never asks, it fails with `Unsupported` first).
 fn clone_once(
     mode: CloneMode,
     stack: &Stack,
     lo: *mut u8,
     sp: *mut u8,
     pidfd: Option<&mut i32>,
+    cgroup: Option<i32>,
 ) -> Result<usize, Errno> {
     let tid = stack.header().tid() as *const AtomicU32 as *mut u32;
     let pidfd_flag = if pidfd.is_some() { k::CLONE_PIDFD } else { 0 };
@@ -576,6 +614,13 @@ fn clone_once(
             let mut flags = (k::CLONE_VM | pidfd_flag | k::CLONE_CHILD_CLEARTID) as u64;
             if mode == CloneMode::Clone3ClearSighand {
                 flags |= k::CLONE_CLEAR_SIGHAND;
+            }
+            // `CLONE_INTO_CGROUP` needs the `cgroup` field, which `CLONE_ARGS_SIZE_VER2`
+            // (Linux 5.7) added: only then is the larger size passed.
+            let mut size = k::CLONE_ARGS_SIZE_VER0 as usize;
+            if cgroup.is_some() {
+                flags |= k::CLONE_INTO_CGROUP;
+                size = k::CLONE_ARGS_SIZE_VER2 as usize;
             }
             let mut args = k::clone_args {
                 flags,
@@ -588,13 +633,15 @@ fn clone_once(
                 tls: 0,
                 set_tid: 0,
                 set_tid_size: 0,
-                cgroup: 0,
+                cgroup: cgroup.map_or(0, |fd| fd as u64),
             };
             // SAFETY: `sp` is 16-aligned and holds (entry, block) (docs/SOUNDNESS.md items 5, 6); the child
-            // runs only on our stack, which `Spawned` will own; 64 bytes is CLONE_ARGS_SIZE_VER0,
-            // accepted by every kernel with clone3.
-            unsafe { arch::clone3((&mut args as *mut k::clone_args).cast(), 64) }
+            // runs only on our stack, which `Spawned` will own; `size` is CLONE_ARGS_SIZE_VER0,
+            // accepted by every kernel with clone3, or VER2 for a cgroup, within `args` (88
+            // bytes, asserted below); the kernel reads `args` during the call only.
+            unsafe { arch::clone3((&mut args as *mut k::clone_args).cast(), size) }
         }
+        CloneMode::Legacy if cgroup.is_some() => return Err(Errno::OPNOTSUPP),
         CloneMode::Legacy => {
             let flags = (k::CLONE_VM | pidfd_flag | k::CLONE_CHILD_CLEARTID | k::SIGCHLD) as usize;
             // SAFETY: as above; with legacy clone, CLONE_PIDFD stores the pidfd at `parent_tid`
@@ -604,3 +651,5 @@ fn clone_once(
     };
     sys::check(ret)
 }
+
+const _: () = assert!(core::mem::size_of::<k::clone_args>() == k::CLONE_ARGS_SIZE_VER2 as usize);
