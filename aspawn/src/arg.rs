@@ -4,7 +4,7 @@
 //! `char`, [`Errno`], [`Fd`], [`CStrRef`], [`Argv`], [`Envp`], and `Option`s, tuples and arrays of
 //! these. `spawn!` turns the parent's values (`&str`, `&[&str]`, `&OwnedFd`, …) into them with the
 //! sealed [`Place`] trait, deep-copying every byte the child will read into the child's stack
-//! (docs/SOUNDNESS.md items 2 and 8): the child never reads the parent's memory, which other threads may
+//! (`soundness` items 2 and 8): the child never reads the parent's memory, which other threads may
 //! free or change, and needs no allocation.
 //!
 //! # Safety
@@ -29,7 +29,7 @@ mod sealed {
     pub trait Sealed {}
 }
 
-/// The sealed set of types a child function may take and hold (docs/SOUNDNESS.md item 10): all `Copy`,
+/// The sealed set of types a child function may take and hold ([`soundness`](crate::soundness) item 10): all `Copy`,
 /// none with `Drop`, `Deref` or interior references to the parent's memory.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a child parameter type",

@@ -1,7 +1,7 @@
 //! [`Ctx`]: the child's only door to the kernel.
 //!
 //! Each method is one raw system call (or a short, allocation-free loop of them) through
-//! [`crate::engine::sys`]: no libc, no `errno`, no allocation, no panic path (docs/SOUNDNESS.md items 1–3).
+//! [`crate::engine::sys`]: no libc, no `errno`, no allocation, no panic path (`soundness` items 1–3).
 //! Flags and numbers are plain integers; their constants are in [`crate::consts`].
 //!
 //! There is deliberately no `mmap`, `munmap` or `mremap`: in a `CLONE_VM` child they would act on
@@ -30,7 +30,7 @@ use crate::stack::Header;
 /// `#[aspawn::child]` function. Every system call the child may make is a method here.
 ///
 /// `Ctx` is neither `Send` nor `Sync` and has no public constructor, so no code in the parent can
-/// call [`Ctx::execve`] and replace itself (docs/SOUNDNESS.md item 11).
+/// call [`Ctx::execve`] and replace itself ([`soundness`](crate::soundness) item 11).
 pub struct Ctx {
     pub(crate) report_fd: i32,
     /// The mask to give back before an exec: the spawning thread's, when the engine blocked every

@@ -29,9 +29,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! [`docs/SOUNDNESS.md`](https://github.com/aspawn-rs/aspawn/blob/main/docs/SOUNDNESS.md) in the
-//! repository lists every way a `CLONE_VM` child could corrupt its parent and what this crate
-//! does about each.
+//! The [`soundness`] module lists every way a `CLONE_VM` child could corrupt its parent and what
+//! this crate does about each.
 //!
 //! # Platform
 //!
@@ -84,6 +83,17 @@ mod error;
 mod pool;
 mod spawned;
 mod stack;
+
+/// What a `CLONE_VM` child could break in its parent, and how this crate prevents each hazard.
+///
+/// This module has no items: it is the crate's hazard list, the same text as
+/// [`docs/SOUNDNESS.md`](https://github.com/aspawn-rs/aspawn/blob/main/aspawn/docs/SOUNDNESS.md)
+/// in the repository. Paths in it (`tests/ui/…`, `engine_lifetime.rs`, `engine/dumpable.rs`)
+/// name files of [the repository](https://github.com/aspawn-rs/aspawn): the tests under `tests/`
+/// and the sources under `aspawn/src/`. Item numbers are what the crate's source comments cite.
+///
+#[doc = include_str!("../docs/SOUNDNESS.md")]
+pub mod soundness {}
 
 #[doc(hidden)]
 pub mod __private {

@@ -4,7 +4,7 @@
 //! # Safety
 //!
 //! `Spawned` owns the stack while the child may use it. It hands the stack back only after the
-//! kernel has cleared the `CLONE_CHILD_CLEARTID` word (docs/SOUNDNESS.md item 9), and when dropped before
+//! kernel has cleared the `CLONE_CHILD_CLEARTID` word (`soundness` item 9), and when dropped before
 //! that it parks the stack in a graveyard that unmaps it later, once the word is clear — never
 //! while the child may still read it (item 8). `mem::forget` on a `Spawned` only leaks.
 #![allow(unsafe_code)]
@@ -228,7 +228,7 @@ impl Drop for Spawned {
 }
 
 /// A dropped, unreleased `Spawned`: its stack, unmapped (or pooled) once no task runs on it
-/// (never before, docs/SOUNDNESS.md item 8), and its child, reaped once it has exited.
+/// (never before, `soundness` item 8), and its child, reaped once it has exited.
 struct Grave {
     stack: Option<Stack>,
     pid: i32,

@@ -12,7 +12,7 @@
 //! This module owns the raw memory the child runs on. The invariants it keeps:
 //! - the mapping lives exactly as long as the `Stack` value; a `Stack` is moved into
 //!   [`Spawned`](crate::Spawned) while a child may run on it, so no safe code can unmap or reuse it
-//!   before the kernel has cleared the header word (docs/SOUNDNESS.md item 8);
+//!   before the kernel has cleared the header word (`soundness` item 8);
 //! - the header is 64-byte aligned, outside the region the child's stack pointer can reach, and
 //!   its shared fields are atomics;
 //! - [`Placer`] hands out non-overlapping, aligned ranges between the header and a floor that
@@ -104,7 +104,7 @@ const _: () = assert!(core::mem::size_of::<Header>() <= HEADER_SIZE);
 /// for the syscall wrappers and `execvp`'s `PATH_MAX` buffer, but unoptimized (debug) builds make
 /// much larger frames: a child that does more than a few calls, or takes large arguments, wants
 /// [`Stack::with_size`]. Overflowing hits the guard page and kills the child with `SIGSEGV`
-/// (only the child on Linux ≥ 5.16, see docs/SOUNDNESS.md item 14); the stack is then released as usual.
+/// (only the child on Linux ≥ 5.16, see [`soundness`](crate::soundness) item 14); the stack is then released as usual.
 ///
 /// ```
 /// let stack = aspawn::Stack::new()?;
@@ -218,7 +218,7 @@ impl Stack {
     /// Unmaps without consulting the pool.
     fn unmap(&mut self) {
         // SAFETY: we own the mapping and it is not in use: a `Stack` is only dropped when no child
-        // runs on it (docs/SOUNDNESS.md item 8: `Spawned` holds it until released, and leaks it if not).
+        // runs on it (`soundness` item 8: `Spawned` holds it until released, and leaks it if not).
         unsafe {
             let _ = rustix::mm::munmap(self.base.as_ptr().cast(), self.map_len);
         }
