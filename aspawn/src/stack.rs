@@ -37,6 +37,15 @@ pub(crate) const MAX_NESTED: usize = 15;
 
 /// Bytes that must stay free below the placed arguments for the child's own frames
 /// (the trampoline, the user function, `execvp`'s path buffer of `PATH_MAX` bytes).
+///
+/// A spawn whose arguments would leave less fails with [`SpawnErrorKind::StackTooSmall`], and
+/// every stack has at least twice this much:
+///
+/// ```
+/// let tiny = aspawn::Stack::with_size(1)?;
+/// assert_eq!(tiny.size(), 2 * aspawn::MIN_CHILD_STACK);
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub const MIN_CHILD_STACK: usize = 16 * 1024;
 
 #[cfg(target_arch = "aarch64")]
@@ -132,12 +141,39 @@ impl Stack {
     pub const DEFAULT_SIZE: usize = 64 * 1024;
 
     /// A stack of [`Stack::DEFAULT_SIZE`] usable bytes plus a guard page.
+    ///
+    /// ```
+    /// let stack = aspawn::Stack::new()?;
+    /// assert_eq!(stack.size(), aspawn::Stack::DEFAULT_SIZE);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn new() -> io::Result<Stack> {
         Self::with_size(Self::DEFAULT_SIZE)
     }
 
     /// A stack with at least `bytes` usable bytes (rounded up to the page size; at least
-    /// twice `MIN_CHILD_STACK`) plus the guard.
+    /// twice [`MIN_CHILD_STACK`]) plus the guard.
+    ///
+    /// A debug build's child frames are large; arguments that do not fit are a
+    /// [`SpawnError`] of kind [`StackTooSmall`](SpawnErrorKind::StackTooSmall), which hands the
+    /// stack back:
+    ///
+    /// ```
+    /// use aspawn::{Argv, Ctx, SpawnErrorKind, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn count(_cx: &Ctx, argv: Argv) -> i32 {
+    ///     argv.len() as i32
+    /// }
+    ///
+    /// let long = vec!["x".repeat(1000); 100]; // 100 KB of arguments
+    /// let err = aspawn::spawn!(Stack::new()?, count, (&long)).unwrap_err();
+    /// assert!(matches!(err.kind(), SpawnErrorKind::StackTooSmall { .. }));
+    /// let big = Stack::with_size(1 << 20)?;
+    /// let (mut child, _big) = aspawn::spawn!(big, count, (&long))?.wait_released()?;
+    /// assert_eq!(child.wait()?.code(), Some(100));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[doc(alias = "mmap")]
     pub fn with_size(bytes: usize) -> io::Result<Stack> {
         let page = rustix::param::page_size();
@@ -172,7 +208,14 @@ impl Stack {
         })
     }
 
-    /// Usable bytes (the guard not counted).
+    /// Usable bytes (the guard not counted): the request rounded up to the page size.
+    ///
+    /// ```
+    /// let stack = aspawn::Stack::with_size(100_000)?;
+    /// assert!(stack.size() >= 100_000);
+    /// assert_eq!(stack.size() % 4096, 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     #[inline]
     pub fn size(&self) -> usize {
         self.map_len - GUARD_SIZE
@@ -283,6 +326,20 @@ pub struct Launch {
 
 impl Launch {
     /// Also take a pidfd for the child (`CLONE_PIDFD`); see [`Launch`].
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn exit_0(_cx: &Ctx) -> i32 {
+    ///     0
+    /// }
+    ///
+    /// let launch = Stack::new()?.with_release_fd().with_pidfd();
+    /// let (child, _stack) = aspawn::spawn!(launch, exit_0, ())?.wait_released()?;
+    /// assert!(child.pidfd().is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[doc(alias = "create_pidfd")]
     #[must_use]
     pub fn with_pidfd(mut self) -> Launch {
@@ -292,6 +349,20 @@ impl Launch {
 
     /// Also make the wake-up fd behind [`Spawned::release_fd`](crate::Spawned::release_fd); see
     /// [`Launch`].
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn exit_0(_cx: &Ctx) -> i32 {
+    ///     0
+    /// }
+    ///
+    /// let spawned = aspawn::spawn!(Stack::new()?.with_pidfd().with_release_fd(), exit_0, ())?;
+    /// assert!(spawned.release_fd().is_some());
+    /// assert!(spawned.wait_released()?.0.wait()?.success());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn with_release_fd(mut self) -> Launch {
         self.opts |= WANT_RELEASE_FD;
@@ -299,16 +370,37 @@ impl Launch {
     }
 
     /// Whether the spawn takes a pidfd.
+    ///
+    /// ```
+    /// use aspawn::{Launch, Stack};
+    /// assert!(!Launch::from(Stack::new()?).pidfd_wanted());
+    /// assert!(Stack::new()?.with_pidfd().pidfd_wanted());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn pidfd_wanted(&self) -> bool {
         self.opts & WANT_PIDFD != 0
     }
 
     /// Whether the spawn makes the wake-up fd.
+    ///
+    /// ```
+    /// use aspawn::{Launch, Stack};
+    /// assert!(!Launch::from(Stack::new()?).release_fd_wanted());
+    /// assert!(Stack::new()?.with_release_fd().release_fd_wanted());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn release_fd_wanted(&self) -> bool {
         self.opts & WANT_RELEASE_FD != 0
     }
 
     /// Gives the stack back, dropping the options.
+    ///
+    /// ```
+    /// let launch = aspawn::Stack::with_size(1 << 20)?.with_pidfd();
+    /// let stack = launch.into_stack();
+    /// assert_eq!(stack.size(), 1 << 20);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn into_stack(self) -> Stack {
         self.stack
     }
@@ -323,6 +415,22 @@ impl From<Stack> for Launch {
 
 impl Stack {
     /// This stack, for a spawn that also takes a pidfd: see [`Launch`].
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn exit_0(_cx: &Ctx) -> i32 {
+    ///     0
+    /// }
+    ///
+    /// let spawned = aspawn::spawn!(Stack::new()?.with_pidfd(), exit_0, ())?;
+    /// assert!(spawned.pidfd().is_some());
+    /// let (mut child, _stack) = spawned.wait_released()?;
+    /// assert!(child.pidfd().is_some()); // the Child waits and signals through it
+    /// assert!(child.wait()?.success());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[doc(alias = "create_pidfd")]
     #[must_use]
     pub fn with_pidfd(self) -> Launch {
@@ -330,6 +438,21 @@ impl Stack {
     }
 
     /// This stack, for a spawn that also makes the wake-up fd: see [`Launch`].
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn exit_0(_cx: &Ctx) -> i32 {
+    ///     0
+    /// }
+    ///
+    /// let spawned = aspawn::spawn!(Stack::new()?.with_release_fd(), exit_0, ())?;
+    /// assert!(spawned.release_fd().is_some());
+    /// assert!(spawned.pidfd().is_none()); // only what was asked for
+    /// assert!(spawned.wait_released()?.0.wait()?.success());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn with_release_fd(self) -> Launch {
         Launch::from(self).with_release_fd()
