@@ -1,10 +1,15 @@
-//! Spawn processes on Linux without parking the caller.
+//! Spawn processes on Linux without parking the caller: no thread is blocked until the child has
+//! called `execve`.
 //!
 //! aspawn starts a child with `clone(CLONE_VM)` onto a small, reusable [`Stack`] and returns at
 //! once: no thread waits for the child's `execve`, unlike `posix_spawn`, `vfork` or
 //! `std::process::Command`. Between clone and exec the child runs *your* code — a function marked
 //! [`#[aspawn::child]`](macro@child), which the attribute checks at compile time: only the system
-//! calls of [`Ctx`], only placed `Copy` data, no allocation, no TLS, no panics.
+//! calls of [`Ctx`], only *placed* data (the [`ChildArg`] values `spawn!` deep-copied into the
+//! child's stack before the clone), no allocation, no TLS, no panics. The child is *released*
+//! once it has exec'd or exited: it no longer runs on the stack, and [`Spawned::wait_released`]
+//! (or [`try_released`](Spawned::try_released), or `released().await`) hands the stack back
+//! with the [`Child`].
 //!
 //! ```
 //! use aspawn::{Argv, ChildResult, CStrRef, Ctx, Envp, Fd, ResultExt, Stack};
