@@ -28,7 +28,8 @@ fn blocks(markdown: &str) -> Vec<Block> {
         match &mut open {
             None => {
                 if let Some(info) = trimmed.strip_prefix("```") {
-                    open = Some(Block { line: i + 1, info: info.trim().into(), body: String::new() });
+                    open =
+                        Some(Block { line: i + 1, info: info.trim().into(), body: String::new() });
                 }
             }
             Some(b) => {
@@ -87,7 +88,8 @@ fn every_readme_rust_block_is_a_program_that_a_doctest_runs() {
         let src = std::fs::read_to_string(root.join(includer)).expect(includer);
         let at = src.find(include).unwrap_or_else(|| panic!("{includer} does not {include}"));
         let before = &src[..at];
-        let item = before.rfind("#[cfg(doctest)]").expect("the include is on a #[cfg(doctest)] item");
+        let item =
+            before.rfind("#[cfg(doctest)]").expect("the include is on a #[cfg(doctest)] item");
         assert!(
             !before[item..].contains(';'),
             "{includer}: the `#[cfg(doctest)]` must be on the item that includes {readme}"
