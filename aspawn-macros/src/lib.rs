@@ -11,8 +11,9 @@ use proc_macro::TokenStream;
 /// Marks a function as code that may run in an aspawn child, between `clone` and `execve`, and
 /// checks at compile time that it can.
 ///
-/// ```ignore
-/// use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Fd, ResultExt};
+/// ```
+/// use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};
+/// use std::io::Read;
 ///
 /// #[aspawn::child]
 /// fn run(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
@@ -20,6 +21,34 @@ use proc_macro::TokenStream;
 ///     cx.restore_sigmask().context("sigprocmask")?;
 ///     cx.execve(prog, argv, envp).context("execve")
 /// }
+///
+/// // A helper (it returns a child value, not `ChildResult`/`i32`): callable from children only.
+/// #[aspawn::child]
+/// fn twice(_cx: &Ctx, x: i32) -> i32 {
+///     x * 2
+/// }
+///
+/// #[aspawn::child]
+/// fn exit_with_twice(cx: &Ctx, x: i32) -> i32 {
+///     twice(cx, x)
+/// }
+///
+/// let (mut reader, writer) = std::io::pipe()?;
+/// let spawned = aspawn::spawn!(
+///     Stack::new()?,
+///     run,
+///     (c"/bin/echo", &["echo", "hi"], aspawn::Envp::inherit(), &writer)
+/// )?;
+/// let (mut child, stack) = spawned.wait_released()?;
+/// drop(writer);
+/// assert!(child.wait()?.success());
+/// let mut out = String::new();
+/// reader.read_to_string(&mut out)?;
+/// assert_eq!(out, "hi\n");
+///
+/// let (mut child, _stack) = aspawn::spawn!(stack, exit_with_twice, (21))?.wait_released()?;
+/// assert_eq!(child.wait()?.code(), Some(42));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// A child function takes `cx: &Ctx` first, then child values (`CStrRef`, `Argv`, `Envp`, `Fd`,
@@ -166,11 +195,12 @@ pub fn child(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `aspawn::spawn!(stack, move |cx| { … })` or `aspawn::spawn!(stack, child_fn, (args…))` →
 /// `Result<Spawned, SpawnError>`.
 ///
-/// ```ignore
-/// use aspawn::{Envp, Fd, ResultExt, Stack};
+/// ```
+/// use aspawn::{Ctx, Envp, Fd, ResultExt, Stack};
+/// use std::io::Read;
 /// use std::os::fd::AsFd;
 ///
-/// let (reader, writer) = std::io::pipe()?;
+/// let (mut reader, writer) = std::io::pipe()?;
 /// let out = writer.as_fd();
 /// let argv = ["echo", "hi"];
 /// let envp = Envp::inherit();                 // evaluated here, in the parent
@@ -178,7 +208,21 @@ pub fn child(args: TokenStream, item: TokenStream) -> TokenStream {
 ///     cx.dup2(out, Fd::STDOUT).context("dup2")?;
 ///     cx.execve(c"/bin/echo", argv, envp).context("execve")
 /// })?;
-/// let (child, stack) = spawned.wait_released()?;
+/// let (mut child, stack) = spawned.wait_released()?;
+/// drop(writer);
+/// assert!(child.wait()?.success());
+/// let mut text = String::new();
+/// reader.read_to_string(&mut text)?;
+/// assert_eq!(text, "hi\n");
+///
+/// // The function form: the third argument lists the parent-side values to place.
+/// #[aspawn::child]
+/// fn exit_with(_cx: &Ctx, code: i32) -> i32 {
+///     code
+/// }
+/// let (mut child, _stack) = aspawn::spawn!(stack, exit_with, (7))?.wait_released()?;
+/// assert_eq!(child.wait()?.code(), Some(7));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
 /// # The closure form

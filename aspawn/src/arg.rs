@@ -4,7 +4,7 @@
 //! `char`, [`Errno`], [`Fd`], [`CStrRef`], [`Argv`], [`Envp`], and `Option`s, tuples and arrays of
 //! these. `spawn!` turns the parent's values (`&str`, `&[&str]`, `&OwnedFd`, …) into them with the
 //! sealed [`Place`] trait, deep-copying every byte the child will read into the child's stack
-//! (docs/SOUNDNESS.md items 2 and 8): the child never reads the parent's memory, which other threads may
+//! (`soundness` items 2 and 8): the child never reads the parent's memory, which other threads may
 //! free or change, and needs no allocation.
 //!
 //! # Safety
@@ -29,8 +29,36 @@ mod sealed {
     pub trait Sealed {}
 }
 
-/// The sealed set of types a child function may take and hold (docs/SOUNDNESS.md item 10): all `Copy`,
+/// The sealed set of types a child function may take and hold ([`soundness`](crate::soundness) item 10): all `Copy`,
 /// none with `Drop`, `Deref` or interior references to the parent's memory.
+///
+/// ```
+/// use aspawn::{ChildArg, Ctx, Errno, Fd, Stack};
+///
+/// fn is_child_arg<T: ChildArg>() {}
+/// is_child_arg::<(u8, Option<Fd>, [Errno; 2])>();
+///
+/// // Each parameter of a spawnable child is one; so are tuples, arrays and `Option`s of them.
+/// #[aspawn::child]
+/// fn sum(_cx: &Ctx, pair: (i32, i32), maybe: Option<i32>, arr: [u8; 2]) -> i32 {
+///     let (a, b) = pair;
+///     let [c, d] = arr;
+///     a + b + maybe.unwrap_or(0) + c as i32 + d as i32
+/// }
+///
+/// let spawned = aspawn::spawn!(Stack::new()?, sum, ((1, 2), Some(3), [4u8, 5]))?;
+/// assert_eq!(spawned.wait_released()?.0.wait()?.code(), Some(15));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// A `String`, a `&str` or a type of yours is not one; the attribute says so at the parameter:
+///
+/// ```compile_fail
+/// #[aspawn::child]
+/// fn takes_string(_cx: &aspawn::Ctx, s: String) -> i32 {
+///     0
+/// }
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a child parameter type",
     note = "child parameters are `CStrRef`, `Argv`, `Envp`, `Fd`, integers, `bool`, `char`, `Errno`, and `Option`s, tuples and arrays of these: `spawn!` deep-copies them into the child's stack"
@@ -181,10 +209,29 @@ impl<T: ChildArg, A: Place<T>, const N: usize> Place<[T; N]> for [A; N] {
 /// A file descriptor number in the child. Carries no ownership: the child's fd table is a copy of
 /// the parent's at clone time.
 ///
+/// `spawn!` makes one from a parent-side `&OwnedFd`, `&File`, `BorrowedFd`, `&PipeWriter`, … (any
+/// [`AsFd`]): the number the fd has in the parent, which is the same in the child.
+///
 /// ```
-/// use aspawn::Fd;
-/// assert_eq!(Fd::STDOUT.as_raw(), 1);
-/// assert_eq!(Fd::from_raw(7).as_raw(), 7);
+/// use aspawn::{Ctx, Fd, Stack};
+/// use std::io::Read;
+///
+/// #[aspawn::child]
+/// fn greet(cx: &Ctx, out: Fd) -> i32 {
+///     match cx.write_all(out, b"hello") {
+///         Ok(()) => 0,
+///         Err(_) => 1,
+///     }
+/// }
+///
+/// let (mut reader, writer) = std::io::pipe()?;
+/// let (mut child, _stack) = aspawn::spawn!(Stack::new()?, greet, (&writer))?.wait_released()?;
+/// drop(writer);
+/// assert_eq!(child.wait()?.code(), Some(0));
+/// let mut got = String::new();
+/// reader.read_to_string(&mut got)?;
+/// assert_eq!(got, "hello");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 #[repr(transparent)]
@@ -199,12 +246,22 @@ impl Fd {
     pub const STDERR: Fd = Fd(2);
 
     /// The fd with this number.
+    ///
+    /// ```
+    /// assert_eq!(aspawn::Fd::from_raw(7).as_raw(), 7);
+    /// assert_eq!(aspawn::Fd::from_raw(2), aspawn::Fd::STDERR);
+    /// ```
     #[inline]
     pub const fn from_raw(fd: i32) -> Fd {
         Fd(fd)
     }
 
     /// Its number.
+    ///
+    /// ```
+    /// use std::os::fd::{AsFd, AsRawFd};
+    /// assert_eq!(aspawn::Fd::STDOUT.as_raw(), std::io::stdout().as_fd().as_raw_fd());
+    /// ```
     #[inline]
     pub const fn as_raw(self) -> i32 {
         self.0
@@ -235,6 +292,29 @@ const _: fn(&OwnedFd) = |fd| {
 // CStrRef
 
 /// A NUL-terminated string in the child: placed into the stack by `spawn!`, or a `c"…"` literal.
+///
+/// `spawn!` makes one from a parent-side `&str`, `&String`, `&CStr`, `&OsStr`, `&Path`, … (see
+/// [`CStrSource`]), copying the bytes and a NUL into the child's stack; an interior NUL is a
+/// [`SpawnError`].
+///
+/// ```
+/// use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, ResultExt, SpawnErrorKind, Stack};
+///
+/// #[aspawn::child]
+/// fn run_in(cx: &Ctx, dir: CStrRef, argv: Argv, envp: Envp) -> ChildResult {
+///     cx.chdir(dir).context("chdir")?;
+///     cx.execve(c"/bin/true", argv, envp).context("execve")
+/// }
+///
+/// let dir = std::env::temp_dir(); // a `PathBuf`: `&dir` is placed as a `CStrRef`
+/// let spawned = aspawn::spawn!(Stack::new()?, run_in, (&dir, &["true"], Envp::empty()))?;
+/// let (mut child, stack) = spawned.wait_released()?;
+/// assert!(child.wait()?.success());
+///
+/// let err = aspawn::spawn!(stack, run_in, ("a\0b", &["true"], Envp::empty())).unwrap_err();
+/// assert!(matches!(err.kind(), SpawnErrorKind::InteriorNul { .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct CStrRef {
     ptr: NonNull<u8>,
@@ -260,18 +340,45 @@ impl CStrRef {
     }
 
     /// Length in bytes, without the NUL.
+    ///
+    /// ```
+    /// assert_eq!(aspawn::CStrRef::from_static(c"ab").len(), 2);
+    /// ```
     #[inline]
     pub const fn len(self) -> usize {
         self.len
     }
 
     /// Whether it is the empty string.
+    ///
+    /// ```
+    /// assert!(aspawn::CStrRef::from_static(c"").is_empty());
+    /// assert!(!aspawn::CStrRef::from_static(c"x").is_empty());
+    /// ```
     #[inline]
     pub const fn is_empty(self) -> bool {
         self.len == 0
     }
 
-    /// The byte at `i`, if `i < len()`.
+    /// The byte at `i`, if `i < len()` (a child cannot index: it reads bytes this way).
+    ///
+    /// ```
+    /// use aspawn::{CStrRef, Ctx, Stack};
+    ///
+    /// // Exits with the first byte of `s`, or 255 for an empty string.
+    /// #[aspawn::child]
+    /// fn first_byte(_cx: &Ctx, s: CStrRef) -> i32 {
+    ///     match s.get(0) {
+    ///         Some(b) => b as i32,
+    ///         None => 255,
+    ///     }
+    /// }
+    ///
+    /// let (mut child, _stack) = aspawn::spawn!(Stack::new()?, first_byte, ("A"))?.wait_released()?;
+    /// assert_eq!(child.wait()?.code(), Some(65));
+    /// assert_eq!(aspawn::CStrRef::from_static(c"A").get(1), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[inline]
     pub fn get(self, i: usize) -> Option<u8> {
         if i < self.len {
@@ -312,6 +419,38 @@ impl ChildArg for CStrRef {}
 
 /// Parent-side values that become a [`CStrRef`]: `&CStr`, `&CString`, `&str`, `&String`, `&OsStr`,
 /// `&OsString`, `&Path`, `&PathBuf` (a NUL is appended; an interior NUL is a `SpawnError`).
+/// Slices, `Vec`s and arrays of them become an [`Argv`] or [`Envp`]. Sealed.
+///
+/// ```
+/// use aspawn::{Argv, Ctx, Stack};
+/// use std::ffi::{CString, OsString};
+/// use std::path::PathBuf;
+///
+/// #[aspawn::child]
+/// fn total_len(_cx: &Ctx, argv: Argv) -> i32 {
+///     let mut n = 0;
+///     let mut i = 0;
+///     while let Some(s) = argv.get(i) {
+///         n += s.len() as i32;
+///         i += 1;
+///     }
+///     n
+/// }
+///
+/// let owned = vec![String::from("ab"), String::from("cd")]; // `&Vec<String>`
+/// let (mut c, stack) = aspawn::spawn!(Stack::new()?, total_len, (&owned))?.wait_released()?;
+/// assert_eq!(c.wait()?.code(), Some(4));
+/// let paths = [PathBuf::from("/tmp"), PathBuf::from("/")]; // `&[PathBuf; 2]`
+/// let (mut c, stack) = aspawn::spawn!(stack, total_len, (&paths))?.wait_released()?;
+/// assert_eq!(c.wait()?.code(), Some(5));
+/// let mixed: &[OsString] = &[OsString::from("x")];
+/// let (mut c, stack) = aspawn::spawn!(stack, total_len, (mixed))?.wait_released()?;
+/// assert_eq!(c.wait()?.code(), Some(1));
+/// let c_strings = vec![CString::new("xyz")?];
+/// let (mut c, _stack) = aspawn::spawn!(stack, total_len, (&c_strings))?.wait_released()?;
+/// assert_eq!(c.wait()?.code(), Some(3));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait CStrSource: sealed_src::Sealed {
     /// The bytes and whether they already end with the NUL.
     #[doc(hidden)]
@@ -372,6 +511,25 @@ fn place_cstr<S: CStrSource + ?Sized>(
 // Argv / Envp
 
 /// A NULL-terminated array of C strings in the child, ready for `execve`'s `argv`.
+///
+/// `spawn!` makes one from a parent-side `&[S]`, `&Vec<S>` or `&[S; N]` of [`CStrSource`]
+/// strings (`&str`, `String`, `&Path`, …), deep-copying the strings and the pointer array into
+/// the child's stack. A `Vec` built at run time works as well as a literal:
+///
+/// ```
+/// use aspawn::{Argv, ChildResult, Ctx, Envp, ResultExt, Stack};
+///
+/// #[aspawn::child]
+/// fn sh(cx: &Ctx, argv: Argv, envp: Envp) -> ChildResult {
+///     cx.execve(c"/bin/sh", argv, envp).context("execve")
+/// }
+///
+/// let code = 3;
+/// let argv = vec!["sh".to_string(), "-c".to_string(), format!("exit {code}")];
+/// let spawned = aspawn::spawn!(Stack::new()?, sh, (&argv, Envp::inherit()))?;
+/// assert_eq!(spawned.wait_released()?.0.wait()?.code(), Some(3));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Argv {
     ptr: NonNull<*const c_char>,
@@ -381,7 +539,23 @@ pub struct Argv {
 /// A NULL-terminated array of `KEY=VALUE` C strings in the child, ready for `execve`'s `envp`.
 ///
 /// In the parent, [`Envp::inherit`] places the parent's environment at spawn time and
-/// [`Envp::empty`] places none.
+/// [`Envp::empty`] places none; a list of `KEY=VALUE` strings (`&[S]`, `&Vec<S>`, `&[S; N]` of
+/// [`CStrSource`]) is placed as given.
+///
+/// ```
+/// use aspawn::{Argv, ChildResult, Ctx, Envp, ResultExt, Stack};
+///
+/// #[aspawn::child]
+/// fn sh(cx: &Ctx, argv: Argv, envp: Envp) -> ChildResult {
+///     cx.execve(c"/bin/sh", argv, envp).context("execve")
+/// }
+///
+/// let env = ["GREETING=hi", "LC_ALL=C"];
+/// let script = &["sh", "-c", r#"test "$GREETING" = hi"#];
+/// let spawned = aspawn::spawn!(Stack::new()?, sh, (script, &env))?;
+/// assert!(spawned.wait_released()?.0.wait()?.success());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Envp(Argv);
 
@@ -389,6 +563,19 @@ macro_rules! string_array_api {
     ($t:ident, $inner:expr) => {
         impl $t {
             /// Number of strings (the terminating NULL not counted).
+            ///
+            /// ```
+            /// use aspawn::{Argv, Ctx, Envp, Stack};
+            ///
+            /// #[aspawn::child]
+            /// fn counts(_cx: &Ctx, argv: Argv, envp: Envp) -> i32 {
+            ///     (argv.len() * 10 + envp.len()) as i32
+            /// }
+            ///
+            /// let spawned = aspawn::spawn!(Stack::new()?, counts, (&["a", "b", "c"], &["K=V"]))?;
+            /// assert_eq!(spawned.wait_released()?.0.wait()?.code(), Some(31));
+            /// # Ok::<(), Box<dyn std::error::Error>>(())
+            /// ```
             #[inline]
             pub fn len(self) -> usize {
                 let a: Argv = $inner(self);
@@ -396,12 +583,48 @@ macro_rules! string_array_api {
             }
 
             /// Whether there are none.
+            ///
+            /// ```
+            /// use aspawn::{Argv, Ctx, Envp, Stack};
+            ///
+            /// #[aspawn::child]
+            /// fn empties(_cx: &Ctx, argv: Argv, envp: Envp) -> i32 {
+            ///     (argv.is_empty() as i32) * 2 + envp.is_empty() as i32
+            /// }
+            ///
+            /// let no_args: [&str; 0] = [];
+            /// let spawned = aspawn::spawn!(Stack::new()?, empties, (&no_args, Envp::empty()))?;
+            /// assert_eq!(spawned.wait_released()?.0.wait()?.code(), Some(3));
+            /// # Ok::<(), Box<dyn std::error::Error>>(())
+            /// ```
             #[inline]
             pub fn is_empty(self) -> bool {
                 self.len() == 0
             }
 
-            /// The string at `i`, if `i < len()`.
+            /// The string at `i`, if `i < len()` (a child cannot index: it reads strings this way).
+            ///
+            /// ```
+            /// use aspawn::{Argv, Ctx, Envp, Stack};
+            ///
+            /// // Exits with the length of `argv[1]` plus 10 × that of `envp[0]`.
+            /// #[aspawn::child]
+            /// fn lens(_cx: &Ctx, argv: Argv, envp: Envp) -> i32 {
+            ///     let a = match argv.get(1) {
+            ///         Some(s) => s.len(),
+            ///         None => 0,
+            ///     };
+            ///     let e = match envp.get(0) {
+            ///         Some(s) => s.len(),
+            ///         None => 0,
+            ///     };
+            ///     (a + 10 * e) as i32
+            /// }
+            ///
+            /// let spawned = aspawn::spawn!(Stack::new()?, lens, (&["prog", "four"], &["A=1"]))?;
+            /// assert_eq!(spawned.wait_released()?.0.wait()?.code(), Some(34));
+            /// # Ok::<(), Box<dyn std::error::Error>>(())
+            /// ```
             #[inline]
             pub fn get(self, i: usize) -> Option<CStrRef> {
                 let a: Argv = $inner(self);
@@ -451,11 +674,48 @@ impl Envp {
     /// That read costs two allocations per variable at every spawn; a loop that spawns many
     /// children with an unchanged environment passes an [`EnvBlock`](crate::EnvBlock) captured
     /// once instead.
+    ///
+    /// ```
+    /// use aspawn::{Argv, ChildResult, Ctx, Envp, ResultExt, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn sh(cx: &Ctx, argv: Argv, envp: Envp) -> ChildResult {
+    ///     cx.execve(c"/bin/sh", argv, envp).context("execve")
+    /// }
+    ///
+    /// // SAFETY: no other thread of this program reads or writes the environment.
+    /// unsafe { std::env::set_var("ASPAWN_DOC_VAR", "seen") };
+    /// let script = &["sh", "-c", r#"test "$ASPAWN_DOC_VAR" = seen"#];
+    /// let spawned = aspawn::spawn!(Stack::new()?, sh, (script, Envp::inherit()))?;
+    /// assert!(spawned.wait_released()?.0.wait()?.success());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn inherit() -> EnvSource<'static> {
         EnvSource::Inherit
     }
 
     /// No environment at all.
+    ///
+    /// ```
+    /// use aspawn::{Argv, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};
+    /// use std::io::Read;
+    ///
+    /// #[aspawn::child]
+    /// fn env(cx: &Ctx, argv: Argv, envp: Envp, out: Fd) -> ChildResult {
+    ///     cx.dup2(out, Fd::STDOUT).context("dup2")?;
+    ///     cx.execve(c"/usr/bin/env", argv, envp).context("execve")
+    /// }
+    ///
+    /// let (mut reader, writer) = std::io::pipe()?;
+    /// let spawned = aspawn::spawn!(Stack::new()?, env, (&["env"], Envp::empty(), &writer))?;
+    /// let (mut child, _stack) = spawned.wait_released()?;
+    /// drop(writer);
+    /// assert!(child.wait()?.success());
+    /// let mut listed = String::new();
+    /// reader.read_to_string(&mut listed)?;
+    /// assert_eq!(listed, ""); // `env` found no variable to list
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn empty() -> EnvSource<'static> {
         EnvSource::Empty
     }
@@ -483,6 +743,14 @@ impl Envp {
 }
 
 /// A parent-side environment for an [`Envp`] parameter: [`Envp::inherit`] or [`Envp::empty`].
+/// A prepared list of `KEY=VALUE` strings (`&[S]`, `&Vec<S>`, `&[S; N]`) is placed as an `Envp`
+/// too.
+///
+/// ```
+/// use aspawn::{EnvSource, Envp};
+/// assert!(matches!(Envp::inherit(), EnvSource::Inherit));
+/// assert!(matches!(Envp::empty(), EnvSource::Empty));
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub enum EnvSource<'a> {
     /// The parent's `environ` at spawn time.
@@ -594,6 +862,34 @@ impl Groups {
 
 /// What [`Ctx::setgroups`](crate::Ctx::setgroups) takes: a placed [`Groups`], or a `&[u32]` /
 /// `&[u32; N]` (a literal in the child). Sealed: no user type can run code here.
+///
+/// ```
+/// use aspawn::{ChildResult, Ctx, Groups, ResultExt};
+///
+/// #[aspawn::child]
+/// fn set_placed(cx: &Ctx, groups: Groups) -> ChildResult {
+///     cx.setgroups(groups).context("setgroups")?; // a placed `Groups`
+///     cx.exit(0)
+/// }
+///
+/// #[aspawn::child]
+/// fn set_literal(cx: &Ctx) -> ChildResult {
+///     cx.setgroups(&[100u32, 101]).context("setgroups")?; // a literal array
+///     cx.exit(0)
+/// }
+///
+/// // Unprivileged, both fail with `EPERM`; as root they succeed. Either way the result is typed.
+/// for spawned in [
+///     aspawn::spawn!(aspawn::Stack::new()?, set_placed, (&vec![100u32]))?,
+///     aspawn::spawn!(aspawn::Stack::new()?, set_literal, ())?,
+/// ] {
+///     match spawned.wait_released() {
+///         Ok((mut child, _stack)) => assert!(child.wait()?.success()),
+///         Err(failed) => assert_eq!(failed.errno(), aspawn::Errno::PERM),
+///     }
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait GroupList: sealed::Sealed {
     /// The ids as a slice, for the system call.
     #[doc(hidden)]

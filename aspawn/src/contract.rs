@@ -18,7 +18,7 @@ use crate::error::Failure;
 /// # Safety
 ///
 /// Implementing it asserts that `call` runs only code the `#[aspawn::child]` checks accepted: no
-/// allocation, TLS, panic, lock or unapproved call (docs/SOUNDNESS.md §A and §D). `call` runs in a
+/// allocation, TLS, panic, lock or unapproved call (parts A and D of the crate's `soundness` module). `call` runs in a
 /// `CLONE_VM` child before `execve`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be spawned: it is not an `#[aspawn::child]` function returning `ChildResult` or `i32`"

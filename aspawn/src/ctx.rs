@@ -1,7 +1,7 @@
 //! [`Ctx`]: the child's only door to the kernel.
 //!
 //! Each method is one raw system call (or a short, allocation-free loop of them) through
-//! [`crate::engine::sys`]: no libc, no `errno`, no allocation, no panic path (docs/SOUNDNESS.md items 1–3).
+//! [`crate::engine::sys`]: no libc, no `errno`, no allocation, no panic path (`soundness` items 1–3).
 //! Flags and numbers are plain integers; their constants are in [`crate::consts`].
 //!
 //! There is deliberately no `mmap`, `munmap` or `mremap`: in a `CLONE_VM` child they would act on
@@ -30,7 +30,43 @@ use crate::stack::Header;
 /// `#[aspawn::child]` function. Every system call the child may make is a method here.
 ///
 /// `Ctx` is neither `Send` nor `Sync` and has no public constructor, so no code in the parent can
-/// call [`Ctx::execve`] and replace itself (docs/SOUNDNESS.md item 11).
+/// call [`Ctx::execve`] and replace itself ([`soundness`](crate::soundness) item 11).
+///
+/// Each method is one system call (or a short loop of them), returning the raw [`Errno`] on
+/// failure; [`ResultExt::context`](crate::ResultExt::context) names the step for the parent.
+/// By group, with the method whose example shows each:
+///
+/// - files and fds: [`open`](Ctx::open), [`openat`](Ctx::openat), [`close`](Ctx::close),
+///   [`read`](Ctx::read), [`write`](Ctx::write), [`write_all`](Ctx::write_all) (example:
+///   [`openat`](Ctx::openat), [`pipe2`](Ctx::pipe2)); [`pipe2`](Ctx::pipe2),
+///   [`dup`](Ctx::dup), [`dup2`](Ctx::dup2), [`dup3`](Ctx::dup3) (examples: [`pipe2`](Ctx::pipe2),
+///   [`dup2`](Ctx::dup2)); [`close_range`](Ctx::close_range), [`set_cloexec`](Ctx::set_cloexec)
+///   (example: [`close_range`](Ctx::close_range));
+/// - directories: [`chdir`](Ctx::chdir), [`fchdir`](Ctx::fchdir) (example:
+///   [`chdir`](Ctx::chdir)), [`chroot`](Ctx::chroot);
+/// - credentials: [`setresuid`](Ctx::setresuid), [`setresgid`](Ctx::setresgid) (example:
+///   [`setresuid`](Ctx::setresuid)), [`setuid`](Ctx::setuid), [`setgid`](Ctx::setgid) (example:
+///   [`setuid`](Ctx::setuid)), [`setgroups`](Ctx::setgroups) (example:
+///   [`GroupList`](crate::GroupList));
+/// - sessions and terminals: [`setsid`](Ctx::setsid), [`setpgid`](Ctx::setpgid) (example:
+///   [`setsid`](Ctx::setsid)), [`ioctl_tiocsctty`](Ctx::ioctl_tiocsctty),
+///   [`tcsetpgrp`](Ctx::tcsetpgrp) (example: [`ioctl_tiocsctty`](Ctx::ioctl_tiocsctty));
+/// - the process: [`getpid`](Ctx::getpid), [`getppid`](Ctx::getppid) (example:
+///   [`getpid`](Ctx::getpid)), [`umask`](Ctx::umask), [`setrlimit`](Ctx::setrlimit),
+///   [`prlimit`](Ctx::prlimit) (example: [`setrlimit`](Ctx::setrlimit)),
+///   [`getpriority`](Ctx::getpriority), [`setpriority`](Ctx::setpriority),
+///   [`sched_setscheduler`](Ctx::sched_setscheduler) (example:
+///   [`setpriority`](Ctx::setpriority)), [`unshare`](Ctx::unshare);
+/// - signals: [`sigprocmask`](Ctx::sigprocmask), [`restore_sigmask`](Ctx::restore_sigmask),
+///   [`kill`](Ctx::kill) (example: [`restore_sigmask`](Ctx::restore_sigmask)),
+///   [`signal_ignore`](Ctx::signal_ignore), [`signal_default`](Ctx::signal_default) (example:
+///   [`signal_ignore`](Ctx::signal_ignore)), [`prctl_set_pdeathsig`](Ctx::prctl_set_pdeathsig);
+/// - epoll, on instances the child made itself: [`epoll_create1`](Ctx::epoll_create1),
+///   [`epoll_ctl`](Ctx::epoll_ctl), [`epoll_pwait`](Ctx::epoll_pwait) (example:
+///   [`epoll_create1`](Ctx::epoll_create1));
+/// - leaving: [`execve`](Ctx::execve), [`execveat`](Ctx::execveat), [`fexecve`](Ctx::fexecve)
+///   (example: [`execveat`](Ctx::execveat)), [`execvp`](Ctx::execvp), [`exit`](Ctx::exit);
+///   and [`spawn`](Ctx::spawn), a grandchild on the same stack.
 pub struct Ctx {
     pub(crate) report_fd: i32,
     /// The mask to give back before an exec: the spawning thread's, when the engine blocked every
@@ -189,6 +225,33 @@ impl Ctx {
 
     /// `openat(dirfd, path, flags, mode)`—Opens a file relative to a directory fd.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::consts::{O_CLOEXEC, O_CREAT, O_DIRECTORY, O_RDONLY, O_TRUNC, O_WRONLY};
+    /// use aspawn::{CStrRef, ChildResult, Ctx, ResultExt, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn save(cx: &Ctx, dir: CStrRef) -> ChildResult {
+    ///     let d = cx.open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0).context("open dir")?;
+    ///     let f = cx
+    ///         .openat(d, c"out.txt", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    ///         .context("openat")?;
+    ///     cx.write_all(f, b"saved").context("write")?;
+    ///     cx.close(f).context("close")?;
+    ///     cx.close(d).context("close dir")?;
+    ///     cx.exit(0)
+    /// }
+    ///
+    /// let dir = std::env::temp_dir().join(format!("aspawn-doc-openat-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let (mut child, _stack) = aspawn::spawn!(Stack::new()?, save, (&dir))?.wait_released()?;
+    /// assert!(child.wait()?.success());
+    /// assert_eq!(std::fs::read_to_string(dir.join("out.txt"))?, "saved");
+    /// std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/openat.2.html)
     #[inline]
@@ -211,6 +274,10 @@ impl Ctx {
 
     /// `open(path, flags, mode)`—Opens a file (as `openat(AT_FDCWD, …)`).
     ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::openat`].
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/open.2.html)
     #[inline]
@@ -226,6 +293,10 @@ impl Ctx {
 
     /// `close(fd)`—Closes a file descriptor. The engine's report fd is refused with `EBADF`.
     ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::openat`].
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/close.2.html)
     #[inline]
@@ -239,6 +310,10 @@ impl Ctx {
     /// `dup(fd)`—Duplicates `fd` onto the lowest free number. The report fd is refused with
     /// `EBADF` (a copy would outlive the exec and delay the parent's wake-up).
     ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::pipe2`].
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/dup.2.html)
     #[inline]
@@ -251,6 +326,35 @@ impl Ctx {
     /// `dup2(old, new)`—Duplicates `old` onto `new`, closing `new` first. When `old == new` it only
     /// checks that `old` is open. The result does not have `O_CLOEXEC`. Refuses the report fd as
     /// `old` or `new` with `EBADF`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::consts::O_CLOEXEC;
+    /// use aspawn::{Argv, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};
+    /// use std::io::Read;
+    ///
+    /// // stdout and stderr both to `out`, then exec: what a shell's `>out 2>&1` does.
+    /// #[aspawn::child]
+    /// fn run(cx: &Ctx, out: Fd, argv: Argv, envp: Envp) -> ChildResult {
+    ///     cx.dup2(out, Fd::STDOUT).context("dup2 stdout")?;
+    ///     // dup3 is dup2 with flags: this copy on fd 9 has O_CLOEXEC, so the program lacks it.
+    ///     cx.dup3(out, Fd::from_raw(9), O_CLOEXEC).context("dup3")?;
+    ///     cx.dup2(Fd::STDOUT, Fd::STDERR).context("dup2 stderr")?;
+    ///     cx.execve(c"/bin/sh", argv, envp).context("execve")
+    /// }
+    ///
+    /// let (mut reader, writer) = std::io::pipe()?;
+    /// let script = &["sh", "-c", "echo out; echo err >&2; { echo nine >&9; } 2>/dev/null || echo no-9"];
+    /// let spawned = aspawn::spawn!(Stack::new()?, run, (&writer, script, Envp::inherit()))?;
+    /// let (mut child, _stack) = spawned.wait_released()?;
+    /// drop(writer);
+    /// assert!(child.wait()?.success());
+    /// let mut text = String::new();
+    /// reader.read_to_string(&mut text)?;
+    /// assert_eq!(text, "out\nerr\nno-9\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/dup2.2.html)
@@ -275,6 +379,10 @@ impl Ctx {
     /// `dup3(old, new, flags)`—As `dup2` with flags (`O_CLOEXEC`); `old == new` is `EINVAL`.
     /// Refuses the report fd as `old` or `new` with `EBADF`.
     ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::dup2`].
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/dup3.2.html)
     #[inline]
@@ -295,6 +403,40 @@ impl Ctx {
 
     /// `pipe2(flags)`—Makes a pipe; returns `(read end, write end)`.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::consts::O_CLOEXEC;
+    /// use aspawn::{ChildResult, Ctx, Fd, ResultExt, Stack};
+    /// use std::io::Read;
+    ///
+    /// // Sends "ping" through a pipe of its own, reads it back and copies it to `out`.
+    /// #[aspawn::child]
+    /// fn loopback(cx: &Ctx, out: Fd) -> ChildResult {
+    ///     let (r, w) = cx.pipe2(O_CLOEXEC).context("pipe2")?;
+    ///     let sent = cx.write(w, b"ping").context("write")?;
+    ///     let mut buf = [0u8; 16];
+    ///     let got = cx.read(r, &mut buf).context("read")?;
+    ///     if got != sent {
+    ///         cx.exit(1);
+    ///     }
+    ///     let copy = cx.dup(out).context("dup")?;
+    ///     if let Some(bytes) = buf.get(..got) {
+    ///         cx.write_all(copy, bytes).context("write_all")?;
+    ///     }
+    ///     cx.exit(0)
+    /// }
+    ///
+    /// let (mut reader, writer) = std::io::pipe()?;
+    /// let (mut child, _stack) = aspawn::spawn!(Stack::new()?, loopback, (&writer))?.wait_released()?;
+    /// drop(writer);
+    /// assert!(child.wait()?.success());
+    /// let mut got = String::new();
+    /// reader.read_to_string(&mut got)?;
+    /// assert_eq!(got, "ping");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/pipe2.2.html)
     #[inline]
@@ -308,6 +450,39 @@ impl Ctx {
 
     /// `chdir(path)`—Changes the working directory.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::consts::{O_CLOEXEC, O_DIRECTORY, O_RDONLY};
+    /// use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};
+    ///
+    /// // Runs `pwd` in `dir`, by path or (`by_fd`) through an open directory fd.
+    /// #[aspawn::child]
+    /// fn pwd_in(cx: &Ctx, dir: CStrRef, by_fd: bool, out: Fd, argv: Argv, envp: Envp) -> ChildResult {
+    ///     if by_fd {
+    ///         let d = cx.open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0).context("open")?;
+    ///         cx.fchdir(d).context("fchdir")?;
+    ///     } else {
+    ///         cx.chdir(dir).context("chdir")?;
+    ///     }
+    ///     cx.dup2(out, Fd::STDOUT).context("dup2")?;
+    ///     cx.execve(c"/bin/pwd", argv, envp).context("execve")
+    /// }
+    ///
+    /// let mut stack = Stack::new()?;
+    /// for by_fd in [false, true] {
+    ///     let (reader, writer) = std::io::pipe()?;
+    ///     let spawned =
+    ///         aspawn::spawn!(stack, pwd_in, ("/usr", by_fd, &writer, &["pwd", "-P"], Envp::empty()))?;
+    ///     let (mut child, back) = spawned.wait_released()?;
+    ///     drop(writer);
+    ///     assert!(child.wait()?.success());
+    ///     assert_eq!(std::io::read_to_string(reader)?, "/usr\n");
+    ///     stack = back;
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/chdir.2.html)
     #[inline]
@@ -318,6 +493,10 @@ impl Ctx {
 
     /// `fchdir(fd)`—Changes the working directory to an open directory.
     ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::chdir`].
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/fchdir.2.html)
     #[inline]
@@ -327,6 +506,10 @@ impl Ctx {
     }
 
     /// `read(fd, buf)`—Reads into `buf`; returns the number of bytes read (0 at end of file).
+    ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::pipe2`].
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/read.2.html)
@@ -344,6 +527,10 @@ impl Ctx {
     /// `write(fd, buf)`—Writes from `buf`; returns the number of bytes written. The report fd is
     /// refused with `EBADF` (a byte in it would fake the parent's wake-up).
     ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::pipe2`].
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/write.2.html)
     #[inline]
@@ -357,6 +544,10 @@ impl Ctx {
 
     /// Writes all of `buf`, retrying on `EINTR` and short writes; a write of 0 bytes is `EIO`. The
     /// report fd is refused with `EBADF`, as by [`Ctx::write`].
+    ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::openat`].
     #[doc(alias = "write")]
     #[inline]
     pub fn write_all(&self, fd: Fd, buf: &[u8]) -> Result<(), Errno> {
@@ -377,6 +568,43 @@ impl Ctx {
 
     /// `close_range(first, last, flags)`—Closes (or, with `CLOSE_RANGE_CLOEXEC`, marks close-on-exec)
     /// every fd in `first..=last`, except the engine's report fd, which is skipped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::{Argv, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};
+    /// use std::os::fd::AsRawFd;
+    ///
+    /// // Keeps `keep` open across the exec (clears its close-on-exec flag), and closes every other
+    /// // fd above 2, so that the program gets exactly 0, 1, 2 and `keep`: also `other`, whose
+    /// // flag is cleared too, to show that `close_range` (not the exec) closes it.
+    /// #[aspawn::child]
+    /// fn run(cx: &Ctx, keep: Fd, other: Fd, argv: Argv, envp: Envp) -> ChildResult {
+    ///     cx.set_cloexec(keep, false).context("fcntl keep")?;
+    ///     cx.set_cloexec(other, false).context("fcntl other")?;
+    ///     let k = keep.as_raw() as u32;
+    ///     if k > 3 {
+    ///         cx.close_range(3, k - 1, 0).context("close_range below")?;
+    ///     }
+    ///     cx.close_range(k + 1, u32::MAX, 0).context("close_range above")?;
+    ///     cx.execve(c"/bin/sh", argv, envp).context("execve")
+    /// }
+    ///
+    /// let (reader, writer) = std::io::pipe()?;
+    /// let other = std::fs::File::open("/dev/null")?;
+    /// let script = format!(
+    ///     "echo hi >&{} && {{ true <&{}; }} 2>/dev/null || exit 9",
+    ///     writer.as_raw_fd(),
+    ///     other.as_raw_fd()
+    /// );
+    /// let argv = ["sh", "-c", script.as_str()];
+    /// let spawned = aspawn::spawn!(Stack::new()?, run, (&writer, &other, &argv, Envp::inherit()))?;
+    /// let (mut child, _stack) = spawned.wait_released()?;
+    /// drop(writer);
+    /// assert_eq!(child.wait()?.code(), Some(9)); // `other` was closed
+    /// assert_eq!(std::io::read_to_string(reader)?, "hi\n"); // `writer` was kept
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/close_range.2.html)
@@ -407,6 +635,10 @@ impl Ctx {
 
     /// Sets or clears `FD_CLOEXEC` on `fd` (`fcntl(F_SETFD)`). The report fd is refused.
     ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::close_range`].
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     #[doc(alias = "fcntl")]
@@ -426,6 +658,34 @@ impl Ctx {
     /// non-dumpable; the parent's flag is set back once no child that changed credentials runs in
     /// its memory any more (after the release), never earlier.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::{Argv, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};
+    /// use std::os::unix::fs::MetadataExt;
+    ///
+    /// // Sets every user and group id to the given ones, then runs `id -u; id -g`. Setting the ids
+    /// // the process already has needs no privilege; root may set any.
+    /// #[aspawn::child]
+    /// fn run_as(cx: &Ctx, uid: u32, gid: u32, out: Fd, argv: Argv, envp: Envp) -> ChildResult {
+    ///     cx.setresgid(gid, gid, gid).context("setresgid")?; // groups first: it needs the uid
+    ///     cx.setresuid(uid, uid, uid).context("setresuid")?;
+    ///     cx.dup2(out, Fd::STDOUT).context("dup2")?;
+    ///     cx.execve(c"/bin/sh", argv, envp).context("execve")
+    /// }
+    ///
+    /// let me = std::fs::metadata("/proc/self")?; // owned by our effective ids
+    /// let (reader, writer) = std::io::pipe()?;
+    /// let argv = ["sh", "-c", "id -u; id -g"];
+    /// let spawned =
+    ///     aspawn::spawn!(Stack::new()?, run_as, (me.uid(), me.gid(), &writer, &argv, Envp::inherit()))?;
+    /// let (mut child, _stack) = spawned.wait_released()?;
+    /// drop(writer);
+    /// assert!(child.wait()?.success());
+    /// assert_eq!(std::io::read_to_string(reader)?, format!("{}\n{}\n", me.uid(), me.gid()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setresuid.2.html)
     #[inline]
@@ -443,6 +703,10 @@ impl Ctx {
     /// non-dumpable; the parent's flag is set back once no child that changed credentials runs in
     /// its memory any more (after the release), never earlier.
     ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::setresuid`].
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setresgid.2.html)
     #[inline]
@@ -459,6 +723,10 @@ impl Ctx {
     /// A credential change makes the kernel mark the memory this child shares with its parent
     /// non-dumpable; the parent's flag is set back once no child that changed credentials runs in
     /// its memory any more (after the release), never earlier.
+    ///
+    /// # Examples
+    ///
+    /// In the examples of [`Groups`](crate::Groups) and [`GroupList`](crate::GroupList).
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setgroups.2.html)
@@ -478,6 +746,25 @@ impl Ctx {
     /// non-dumpable; the parent's flag is set back once no child that changed credentials runs in
     /// its memory any more (after the release), never earlier.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::{ChildResult, Ctx, ResultExt, Stack};
+    /// use std::os::unix::fs::MetadataExt;
+    ///
+    /// #[aspawn::child]
+    /// fn become_(cx: &Ctx, uid: u32, gid: u32) -> ChildResult {
+    ///     cx.setgid(gid).context("setgid")?;
+    ///     cx.setuid(uid).context("setuid")?;
+    ///     cx.exit(0)
+    /// }
+    ///
+    /// let me = std::fs::metadata("/proc/self")?;
+    /// let spawned = aspawn::spawn!(Stack::new()?, become_, (me.uid(), me.gid()))?;
+    /// assert!(spawned.wait_released()?.0.wait()?.success());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setuid.2.html)
     #[inline]
@@ -493,6 +780,10 @@ impl Ctx {
     /// non-dumpable; the parent's flag is set back once no child that changed credentials runs in
     /// its memory any more (after the release), never earlier.
     ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::setuid`].
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setgid.2.html)
     #[inline]
@@ -504,6 +795,38 @@ impl Ctx {
 
     /// `setsid()`—Starts a new session; returns its id.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Stack};
+    ///
+    /// // Exits 0 when it leads a new session and a new process group of its own.
+    /// #[aspawn::child]
+    /// fn detach(cx: &Ctx) -> i32 {
+    ///     let Ok(pid) = cx.getpid() else { return 1 };
+    ///     let Ok(sid) = cx.setsid() else { return 2 };
+    ///     // A session leader is already its group's leader: moving it is refused (`EPERM`).
+    ///     match cx.setpgid(0, 0) {
+    ///         Err(_) if sid == pid => 0,
+    ///         _ => 3,
+    ///     }
+    /// }
+    ///
+    /// #[aspawn::child]
+    /// fn own_group(cx: &Ctx) -> i32 {
+    ///     match cx.setpgid(0, 0) {
+    ///         Ok(()) => 0,
+    ///         Err(e) => e.raw_os_error(),
+    ///     }
+    /// }
+    ///
+    /// let (mut child, stack) = aspawn::spawn!(Stack::new()?, detach, ())?.wait_released()?;
+    /// assert_eq!(child.wait()?.code(), Some(0));
+    /// let (mut child, _stack) = aspawn::spawn!(stack, own_group, ())?.wait_released()?;
+    /// assert_eq!(child.wait()?.code(), Some(0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setsid.2.html)
     #[inline]
@@ -513,6 +836,10 @@ impl Ctx {
     }
 
     /// `setpgid(pid, pgid)`—Moves process `pid` (0: this one) into group `pgid` (0: its own).
+    ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::setsid`].
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setpgid.2.html)
@@ -524,6 +851,35 @@ impl Ctx {
 
     /// `getpid()`—This process's id. Never fails.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Fd, Stack};
+    ///
+    /// // Writes its pid to `out`; exits 0 if its parent is `parent`.
+    /// #[aspawn::child]
+    /// fn report(cx: &Ctx, parent: i32, out: Fd) -> i32 {
+    ///     let (Ok(pid), Ok(ppid)) = (cx.getpid(), cx.getppid()) else { return 1 };
+    ///     let bytes = pid.to_ne_bytes();
+    ///     match cx.write_all(out, &bytes) {
+    ///         Ok(()) if ppid == parent => 0,
+    ///         _ => 2,
+    ///     }
+    /// }
+    ///
+    /// let (mut reader, writer) = std::io::pipe()?;
+    /// let me = std::process::id() as i32;
+    /// let spawned = aspawn::spawn!(Stack::new()?, report, (me, &writer))?;
+    /// let pid = spawned.pid();
+    /// let (mut child, _stack) = spawned.wait_released()?;
+    /// drop(writer);
+    /// assert_eq!(child.wait()?.code(), Some(0));
+    /// let mut bytes = [0u8; 4];
+    /// std::io::Read::read_exact(&mut reader, &mut bytes)?;
+    /// assert_eq!(i32::from_ne_bytes(bytes), pid);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/getpid.2.html)
     #[inline]
@@ -534,6 +890,10 @@ impl Ctx {
 
     /// `getppid()`—The parent's process id. Never fails.
     ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::getpid`].
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/getppid.2.html)
     #[inline]
@@ -543,6 +903,29 @@ impl Ctx {
     }
 
     /// `umask(mask)`—Sets the file mode creation mask; returns the old one. Never fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::consts::{O_CLOEXEC, O_CREAT, O_WRONLY};
+    /// use aspawn::{CStrRef, ChildResult, Ctx, ResultExt, Stack};
+    /// use std::os::unix::fs::PermissionsExt;
+    ///
+    /// #[aspawn::child]
+    /// fn create_private(cx: &Ctx, path: CStrRef) -> ChildResult {
+    ///     let _old = cx.umask(0o077).context("umask")?; // the child's own: the parent's is untouched
+    ///     let fd = cx.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o666).context("open")?;
+    ///     cx.close(fd).context("close")?;
+    ///     cx.exit(0)
+    /// }
+    ///
+    /// let path = std::env::temp_dir().join(format!("aspawn-doc-umask-{}", std::process::id()));
+    /// let spawned = aspawn::spawn!(Stack::new()?, create_private, (&path))?;
+    /// assert!(spawned.wait_released()?.0.wait()?.success());
+    /// assert_eq!(std::fs::metadata(&path)?.permissions().mode() & 0o777, 0o600);
+    /// std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/umask.2.html)
@@ -555,6 +938,31 @@ impl Ctx {
     /// `setrlimit(resource, {soft, hard})`—Sets a resource limit of this process (through
     /// `prlimit64`). `u64::MAX` is `RLIM_INFINITY`.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::consts::RLIMIT_NOFILE;
+    /// use aspawn::{Argv, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};
+    ///
+    /// // Lowers the soft fd limit to 64 for the program only (the hard limit stays what it was).
+    /// #[aspawn::child]
+    /// fn limited(cx: &Ctx, out: Fd, argv: Argv, envp: Envp) -> ChildResult {
+    ///     let (_soft, hard) = cx.prlimit(0, RLIMIT_NOFILE, None).context("prlimit")?;
+    ///     cx.setrlimit(RLIMIT_NOFILE, 64, hard).context("setrlimit")?;
+    ///     cx.dup2(out, Fd::STDOUT).context("dup2")?;
+    ///     cx.execve(c"/bin/sh", argv, envp).context("execve")
+    /// }
+    ///
+    /// let (reader, writer) = std::io::pipe()?;
+    /// let spawned =
+    ///     aspawn::spawn!(Stack::new()?, limited, (&writer, &["sh", "-c", "ulimit -n"], Envp::inherit()))?;
+    /// let (mut child, _stack) = spawned.wait_released()?;
+    /// drop(writer);
+    /// assert!(child.wait()?.success());
+    /// assert_eq!(std::io::read_to_string(reader)?, "64\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setrlimit.2.html)
     #[inline]
@@ -564,6 +972,10 @@ impl Ctx {
 
     /// `prlimit64(pid, resource, new, old)`—Gets, and with `new` sets, a resource limit of `pid`
     /// (0: this process); returns the old `(soft, hard)`.
+    ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::setrlimit`].
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/prlimit.2.html)
@@ -593,6 +1005,10 @@ impl Ctx {
 
     /// `getpriority(which, who)`—The nice value (-20..=19) of a process, group or user.
     ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::setpriority`].
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/getpriority.2.html)
     #[inline]
@@ -603,6 +1019,27 @@ impl Ctx {
     }
 
     /// `setpriority(which, who, nice)`—Sets the nice value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::consts::{PRIO_PROCESS, SCHED_BATCH};
+    /// use aspawn::{ChildResult, Ctx, ResultExt, Stack};
+    ///
+    /// // Runs at the lowest priority: nice 19 (raising the nice value needs no privilege), under the
+    /// // batch policy. Exits with the nice value it reads back.
+    /// #[aspawn::child]
+    /// fn background(cx: &Ctx) -> ChildResult {
+    ///     cx.setpriority(PRIO_PROCESS, 0, 19).context("setpriority")?;
+    ///     cx.sched_setscheduler(0, SCHED_BATCH, 0).context("sched_setscheduler")?;
+    ///     let nice = cx.getpriority(PRIO_PROCESS, 0).context("getpriority")?;
+    ///     cx.exit(nice)
+    /// }
+    ///
+    /// let spawned = aspawn::spawn!(Stack::new()?, background, ())?;
+    /// assert_eq!(spawned.wait_released()?.0.wait()?.code(), Some(19));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/setpriority.2.html)
@@ -615,6 +1052,10 @@ impl Ctx {
     }
 
     /// `sched_setscheduler(pid, policy, {priority})`—Sets the scheduling policy.
+    ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::setpriority`].
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/sched_setscheduler.2.html)
@@ -635,6 +1076,33 @@ impl Ctx {
     /// block is needed (see [`Ctx::restore_sigmask`]). Once
     /// the child has set a mask here (`SIG_SETMASK`, or a non-empty `set`), the exec helpers keep
     /// it instead of restoring the parent's.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::consts::{SIG_BLOCK, SIGUSR1};
+    /// use aspawn::{Argv, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};
+    ///
+    /// // Blocks SIGUSR1 for the program: a mask the child sets itself is kept across the exec.
+    /// #[aspawn::child]
+    /// fn blocked(cx: &Ctx, out: Fd, argv: Argv, envp: Envp) -> ChildResult {
+    ///     cx.restore_sigmask().context("restore")?; // start from the caller's mask
+    ///     cx.sigprocmask(SIG_BLOCK, 1 << (SIGUSR1 - 1)).context("sigprocmask")?;
+    ///     cx.dup2(out, Fd::STDOUT).context("dup2")?;
+    ///     cx.execve(c"/bin/grep", argv, envp).context("execve")
+    /// }
+    ///
+    /// let (reader, writer) = std::io::pipe()?;
+    /// let argv = ["grep", "^SigBlk", "/proc/self/status"];
+    /// let spawned = aspawn::spawn!(Stack::new()?, blocked, (&writer, &argv, Envp::empty()))?;
+    /// let (mut child, _stack) = spawned.wait_released()?;
+    /// drop(writer);
+    /// assert!(child.wait()?.success());
+    /// let line = std::io::read_to_string(reader)?;
+    /// let mask = u64::from_str_radix(line.trim_start_matches("SigBlk:").trim(), 16)?;
+    /// assert_ne!(mask & (1 << (SIGUSR1 - 1)), 0, "{line}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/sigprocmask.2.html)
@@ -666,6 +1134,29 @@ impl Ctx {
     /// [`Ctx::execvp`]) call this as their last step unless the child set a mask itself, so the
     /// program starts with the parent's mask, as std's children do; call it earlier to have
     /// signals delivered (with default dispositions) before the exec.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::consts::SIGTERM;
+    /// use aspawn::{Ctx, Stack};
+    /// use std::os::unix::process::ExitStatusExt;
+    ///
+    /// // With the caller's mask back, a signal is delivered before the exec (here: to itself).
+    /// #[aspawn::child]
+    /// fn terminate_self(cx: &Ctx) -> i32 {
+    ///     if cx.restore_sigmask().is_err() {
+    ///         return 1;
+    ///     }
+    ///     let Ok(me) = cx.getpid() else { return 2 };
+    ///     let _ = cx.kill(me, SIGTERM);
+    ///     3 // not reached: SIGTERM's default action ends the child
+    /// }
+    ///
+    /// let spawned = aspawn::spawn!(Stack::new()?, terminate_self, ())?;
+    /// assert_eq!(spawned.wait_released()?.0.wait()?.signal(), Some(SIGTERM));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[inline]
     pub fn restore_sigmask(&self) -> Result<(), Errno> {
         if let Some(mask) = self.saved_mask.get() {
@@ -677,6 +1168,10 @@ impl Ctx {
 
     /// Sets the disposition of `sig` to `SIG_DFL` (`rt_sigaction`).
     ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::signal_ignore`].
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/sigaction.2.html)
     #[doc(alias = "sigaction")]
@@ -686,6 +1181,27 @@ impl Ctx {
     }
 
     /// Sets the disposition of `sig` to `SIG_IGN` (kept across `execve`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::consts::{SIGINT, SIGTERM};
+    /// use aspawn::{Argv, ChildResult, Ctx, Envp, ResultExt, Stack};
+    ///
+    /// // The program starts with SIGTERM ignored (kept across `execve`) and SIGINT at its default.
+    /// #[aspawn::child]
+    /// fn run(cx: &Ctx, argv: Argv, envp: Envp) -> ChildResult {
+    ///     cx.signal_ignore(SIGTERM).context("ignore")?;
+    ///     cx.signal_default(SIGINT).context("default")?;
+    ///     cx.execve(c"/bin/sh", argv, envp).context("execve")
+    /// }
+    ///
+    /// // Survives its own SIGTERM, then exits 7.
+    /// let argv = ["sh", "-c", "kill -TERM $$; exit 7"];
+    /// let spawned = aspawn::spawn!(Stack::new()?, run, (&argv, Envp::inherit()))?;
+    /// assert_eq!(spawned.wait_released()?.0.wait()?.code(), Some(7));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/sigaction.2.html)
@@ -697,6 +1213,10 @@ impl Ctx {
 
     /// `kill(pid, sig)`—Sends a signal.
     ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::restore_sigmask`].
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/kill.2.html)
     #[inline]
@@ -707,6 +1227,24 @@ impl Ctx {
 
     /// `prctl(PR_SET_PDEATHSIG, sig)`—Asks for `sig` when the parent *thread* dies: the
     /// thread that spawned, not the whole process.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::consts::SIGKILL;
+    /// use aspawn::{Argv, ChildResult, Ctx, Envp, ResultExt, Stack};
+    ///
+    /// // The program is killed if the thread that spawned it ends first.
+    /// #[aspawn::child]
+    /// fn tied(cx: &Ctx, argv: Argv, envp: Envp) -> ChildResult {
+    ///     cx.prctl_set_pdeathsig(SIGKILL).context("prctl")?;
+    ///     cx.execve(c"/bin/true", argv, envp).context("execve")
+    /// }
+    ///
+    /// let spawned = aspawn::spawn!(Stack::new()?, tied, (&["true"], Envp::empty()))?;
+    /// assert!(spawned.wait_released()?.0.wait()?.success());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/PR_SET_PDEATHSIG.2const.html)
@@ -723,6 +1261,30 @@ impl Ctx {
     }
 
     /// `ioctl(fd, TIOCSCTTY, force)`—Makes the terminal `fd` this session's controlling terminal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Errno, Fd, Stack};
+    ///
+    /// // A session leader takes `tty` as its controlling terminal and puts itself in the foreground.
+    /// // Given a pipe instead of a terminal, both calls fail with `ENOTTY`: exit 0 says they did.
+    /// #[aspawn::child]
+    /// fn take_terminal(cx: &Ctx, tty: Fd) -> i32 {
+    ///     let Ok(sid) = cx.setsid() else { return 1 };
+    ///     let a = cx.ioctl_tiocsctty(tty, false);
+    ///     let b = cx.tcsetpgrp(tty, sid);
+    ///     match (a, b) {
+    ///         (Err(Errno::NOTTY), Err(Errno::NOTTY)) => 0,
+    ///         _ => 2,
+    ///     }
+    /// }
+    ///
+    /// let (not_a_tty, _w) = std::io::pipe()?;
+    /// let spawned = aspawn::spawn!(Stack::new()?, take_terminal, (&not_a_tty))?;
+    /// assert_eq!(spawned.wait_released()?.0.wait()?.code(), Some(0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/TIOCSCTTY.2const.html)
@@ -747,6 +1309,10 @@ impl Ctx {
 
     /// `tcsetpgrp(fd, pgrp)` (`ioctl(TIOCSPGRP)`)—Makes `pgrp` the terminal's foreground group.
     ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::ioctl_tiocsctty`].
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man3/tcsetpgrp.3.html)
     #[inline]
@@ -769,6 +1335,28 @@ impl Ctx {
 
     /// `chroot(path)`—Changes the root directory.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Errno, Stack};
+    ///
+    /// // Exits 0 if it could enter the new root, else with the errno (`EPERM` unprivileged).
+    /// #[aspawn::child]
+    /// fn enter_root(cx: &Ctx) -> i32 {
+    ///     match cx.chroot(c"/") {
+    ///         Ok(()) => match cx.chdir(c"/") {
+    ///             Ok(()) => 0,
+    ///             Err(e) => e.raw_os_error(),
+    ///         },
+    ///         Err(e) => e.raw_os_error(),
+    ///     }
+    /// }
+    ///
+    /// let code = aspawn::spawn!(Stack::new()?, enter_root, ())?.wait_released()?.0.wait()?.code();
+    /// assert!(code == Some(0) || code == Some(Errno::PERM.raw_os_error()), "{code:?}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/chroot.2.html)
     #[inline]
@@ -778,6 +1366,26 @@ impl Ctx {
     }
 
     /// `unshare(flags)`—Moves this process into new namespaces (`CLONE_NEW*`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::consts::CLONE_NEWUTS;
+    /// use aspawn::{Ctx, Errno, Stack};
+    ///
+    /// // Its own hostname namespace: needs `CAP_SYS_ADMIN` (`EPERM` without).
+    /// #[aspawn::child]
+    /// fn own_uts(cx: &Ctx) -> i32 {
+    ///     match cx.unshare(CLONE_NEWUTS) {
+    ///         Ok(()) => 0,
+    ///         Err(e) => e.raw_os_error(),
+    ///     }
+    /// }
+    ///
+    /// let code = aspawn::spawn!(Stack::new()?, own_uts, ())?.wait_released()?.0.wait()?.code();
+    /// assert!(code == Some(0) || code == Some(Errno::PERM.raw_os_error()), "{code:?}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/unshare.2.html)
@@ -790,6 +1398,41 @@ impl Ctx {
     /// `epoll_create1(flags)`—Makes an epoll instance, which [`epoll_ctl`](Ctx::epoll_ctl) and
     /// [`epoll_pwait`](Ctx::epoll_pwait) then accept. A child holds at most 4 at once: a fifth is
     /// closed again and refused with `EMFILE`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::consts::{EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLLIN, O_CLOEXEC};
+    /// use aspawn::{Ctx, Errno, Fd, Stack};
+    ///
+    /// // Waits on a pipe of its own with an epoll instance of its own; exits with the event's data.
+    /// // The parent's epoll fd (`parents`) is refused.
+    /// #[aspawn::child]
+    /// fn poll_own(cx: &Ctx, parents: Fd) -> i32 {
+    ///     let Ok((r, w)) = cx.pipe2(O_CLOEXEC) else { return 1 };
+    ///     let Ok(ep) = cx.epoll_create1(EPOLL_CLOEXEC) else { return 2 };
+    ///     if cx.epoll_ctl(ep, EPOLL_CTL_ADD, r, EPOLLIN, 42).is_err() {
+    ///         return 3;
+    ///     }
+    ///     match cx.epoll_ctl(parents, EPOLL_CTL_ADD, r, EPOLLIN, 0) {
+    ///         Err(Errno::BADF) => {}
+    ///         _ => return 4,
+    ///     }
+    ///     if cx.write(w, b"x").is_err() {
+    ///         return 5;
+    ///     }
+    ///     match cx.epoll_pwait(ep, 1000) {
+    ///         Ok(Some((_events, data))) => data as i32,
+    ///         _ => 6,
+    ///     }
+    /// }
+    ///
+    /// // Any fd stands in for an epoll fd the parent owns: the child may only use its own.
+    /// let parents = std::fs::File::open("/dev/null")?;
+    /// let spawned = aspawn::spawn!(Stack::new()?, poll_own, (&parents))?;
+    /// assert_eq!(spawned.wait_released()?.0.wait()?.code(), Some(42));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/epoll_create1.2.html)
@@ -813,6 +1456,10 @@ impl Ctx {
     /// fd, one inherited from the parent above all, is refused with `EBADF`. An inherited epoll
     /// fd is the parent's own event loop, whose registrations carry values the parent uses as
     /// pointers into its memory; changing one from the child would corrupt the parent.
+    ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::epoll_create1`].
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/epoll_ctl.2.html)
@@ -848,6 +1495,10 @@ impl Ctx {
     /// As for [`epoll_ctl`](Ctx::epoll_ctl), `epfd` must be an epoll instance this child made:
     /// taking an event from the parent's event loop is refused with `EBADF`.
     ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::epoll_create1`].
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/epoll_pwait.2.html)
     #[inline]
@@ -869,6 +1520,26 @@ impl Ctx {
     /// on failure. A child that has not set its signal mask gets the parent's back first (see
     /// [`Ctx::restore_sigmask`]).
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, ResultExt, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn run(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp) -> ChildResult {
+    ///     cx.execve(prog, argv, envp).context("execve")
+    /// }
+    ///
+    /// let spawned = aspawn::spawn!(Stack::new()?, run, ("/bin/sh", &["sh", "-c", "exit 5"], Envp::empty()))?;
+    /// let (mut child, stack) = spawned.wait_released()?;
+    /// assert_eq!(child.wait()?.code(), Some(5));
+    /// // A program that is not there: the errno comes back, named by the step.
+    /// let spawned = aspawn::spawn!(stack, run, ("/no/such/program", &["x"], Envp::empty()))?;
+    /// assert_eq!(spawned.wait_released().unwrap_err().to_string(),
+    ///     "child failed before exec: execve: No such file or directory (os error 2)");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/execve.2.html)
     #[inline]
@@ -889,6 +1560,34 @@ impl Ctx {
     /// `execveat(dirfd, path, argv, envp, flags)`—`execve` relative to a directory fd
     /// (`AT_EMPTY_PATH` with an empty `path` runs `dirfd` itself). Restores the parent's signal
     /// mask first, as [`Ctx::execve`] does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::consts::{O_CLOEXEC, O_DIRECTORY, O_PATH, O_RDONLY};
+    /// use aspawn::{Argv, ChildResult, Ctx, Envp, ResultExt, Stack};
+    ///
+    /// // `true` relative to an open `/bin`, then the same program through an fd of its own.
+    /// #[aspawn::child]
+    /// fn run(cx: &Ctx, by_fd: bool, argv: Argv, envp: Envp) -> ChildResult {
+    ///     let bin = cx.open(c"/bin", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0).context("open /bin")?;
+    ///     if by_fd {
+    ///         let prog = cx.openat(bin, c"true", O_PATH | O_CLOEXEC, 0).context("openat")?;
+    ///         cx.fexecve(prog, argv, envp).context("fexecve")
+    ///     } else {
+    ///         cx.execveat(bin, c"true", argv, envp, 0).context("execveat")
+    ///     }
+    /// }
+    ///
+    /// let mut stack = Stack::new()?;
+    /// for by_fd in [false, true] {
+    ///     let spawned = aspawn::spawn!(stack, run, (by_fd, &["true"], Envp::empty()))?;
+    ///     let (mut child, back) = spawned.wait_released()?;
+    ///     assert!(child.wait()?.success());
+    ///     stack = back;
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/execveat.2.html)
@@ -923,6 +1622,10 @@ impl Ctx {
 
     /// `fexecve(fd, argv, envp)`—Runs the program open at `fd` (`execveat(fd, "", …, AT_EMPTY_PATH)`).
     ///
+    /// # Examples
+    ///
+    /// In the example of [`Ctx::execveat`].
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man3/fexecve.3.html)
     #[inline]
@@ -938,6 +1641,26 @@ impl Ctx {
     /// directory entry that alone is `PATH_MAX` bytes or longer is skipped. No allocation: each
     /// candidate path is built in a `PATH_MAX` buffer on the child's stack. Restores the
     /// parent's signal mask first, as [`Ctx::execve`] does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, ResultExt, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn run(cx: &Ctx, file: CStrRef, argv: Argv, envp: Envp) -> ChildResult {
+    ///     cx.execvp(file, argv, envp).context("execvp")
+    /// }
+    ///
+    /// // `sh` is found in the PATH the child's environment gives.
+    /// let env = ["PATH=/nonexistent:/usr/bin:/bin"];
+    /// let spawned = aspawn::spawn!(Stack::new()?, run, ("sh", &["sh", "-c", "exit 4"], &env))?;
+    /// let (mut child, stack) = spawned.wait_released()?;
+    /// assert_eq!(child.wait()?.code(), Some(4));
+    /// let spawned = aspawn::spawn!(stack, run, ("no-such-program", &["x"], &env))?;
+    /// assert_eq!(spawned.wait_released().unwrap_err().errno(), aspawn::Errno::NOENT);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man3/execvp.3.html)
@@ -1006,6 +1729,42 @@ impl Ctx {
     ///   `pdeathsig`) while its grandchild still runs. A killed child does not kill its
     ///   grandchildren, so a grandchild blocked forever pins the stack.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::{Argv, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn say(cx: &Ctx, out: Fd, argv: Argv, envp: Envp) -> ChildResult {
+    ///     cx.dup2(out, Fd::STDOUT).context("dup2")?;
+    ///     cx.execve(c"/bin/echo", argv, envp).context("execve")
+    /// }
+    ///
+    /// // Starts `say` as a grandchild, on the free part of its own stack; once that has exec'd, it
+    /// // runs `echo` itself.
+    /// #[aspawn::child]
+    /// fn two(cx: &Ctx, out: Fd, first: Argv, second: Argv, envp: Envp) -> ChildResult {
+    ///     cx.spawn(say, (out, first, envp))?;
+    ///     say(cx, out, second, envp)
+    /// }
+    ///
+    /// let (reader, writer) = std::io::pipe()?;
+    /// let spawned = aspawn::spawn!(
+    ///     Stack::new()?,
+    ///     two,
+    ///     (&writer, &["echo", "first"], &["echo", "second"], Envp::empty())
+    /// )?;
+    /// let (mut child, _stack) = spawned.wait_released()?;
+    /// drop(writer);
+    /// assert!(child.wait()?.success());
+    /// // The grandchild has exec'd before `spawn` returned, but may print after its parent.
+    /// let text = std::io::read_to_string(reader)?;
+    /// let mut lines: Vec<&str> = text.lines().collect();
+    /// lines.sort();
+    /// assert_eq!(lines, ["first", "second"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/clone.2.html)
     #[doc(alias = "aspawn_rec")]
@@ -1016,6 +1775,22 @@ impl Ctx {
     }
 
     /// `exit_group(code)`—Ends the child with `code`, without running any destructor or handler.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use aspawn::{ChildResult, Ctx, Stack};
+    ///
+    /// // Leaves with a code of its own: no destructor, no handler, no exec.
+    /// #[aspawn::child]
+    /// fn done(cx: &Ctx, code: i32) -> ChildResult {
+    ///     cx.exit(code)
+    /// }
+    ///
+    /// let spawned = aspawn::spawn!(Stack::new()?, done, (12))?;
+    /// assert_eq!(spawned.wait_released()?.0.wait()?.code(), Some(12));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # References
     /// - [Linux](https://man7.org/linux/man-pages/man2/exit_group.2.html)

@@ -7,6 +7,29 @@ use std::io;
 
 use crate::stack::Stack;
 
+/// An error number (`ENOENT`, `EPERM`, …): what every [`Ctx`](crate::Ctx) method returns on
+/// failure, and what a [`Failure`] carries. It is rustix's `Errno`: constants without the `E`
+/// (`Errno::NOENT`), [`raw_os_error`](Errno::raw_os_error) for the number, `From` into
+/// [`std::io::Error`].
+///
+/// ```
+/// use aspawn::{Ctx, Errno, Stack};
+///
+/// // Exits with the errno of a failed `open`.
+/// #[aspawn::child]
+/// fn open_missing(cx: &Ctx) -> i32 {
+///     match cx.open(c"/nonexistent", aspawn::consts::O_RDONLY, 0) {
+///         Ok(_) => 0,
+///         Err(e) => e.raw_os_error(),
+///     }
+/// }
+///
+/// let spawned = aspawn::spawn!(Stack::new()?, open_missing, ())?;
+/// let code = spawned.wait_released()?.0.wait()?.code();
+/// assert_eq!(code, Some(Errno::NOENT.raw_os_error()));
+/// assert_eq!(std::io::Error::from(Errno::NOENT).kind(), std::io::ErrorKind::NotFound);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub use rustix::io::Errno;
 
 /// What a child reports when it gives up before `execve`: an errno and the step that failed.
@@ -27,19 +50,46 @@ pub struct Failure {
 }
 
 impl Failure {
-    /// A failure of `step` with `errno`.
+    /// A failure of `step` with `errno`: what a child returns for a failure of its own making.
+    ///
+    /// ```
+    /// use aspawn::{ChildResult, Ctx, Errno, Failure, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn refuse(_cx: &Ctx, allowed: bool) -> ChildResult {
+    ///     if !allowed {
+    ///         return Err(Failure::new(Errno::ACCESS, "policy check"));
+    ///     }
+    ///     Err(Failure::new(Errno::NOSYS, "nothing to exec"))
+    /// }
+    ///
+    /// let failed = aspawn::spawn!(Stack::new()?, refuse, (false))?.wait_released().unwrap_err();
+    /// assert_eq!(failed.failure(), Failure::new(Errno::ACCESS, "policy check"));
+    /// assert_eq!(failed.failure().to_string(), "policy check: Permission denied (os error 13)");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[inline]
     pub const fn new(errno: Errno, step: &'static str) -> Self {
         Self { errno, step }
     }
 
     /// The errno the failed step returned.
+    ///
+    /// ```
+    /// use aspawn::{Errno, Failure};
+    /// assert_eq!(Failure::new(Errno::NOENT, "execve").errno(), Errno::NOENT);
+    /// ```
     #[inline]
     pub const fn errno(&self) -> Errno {
         self.errno
     }
 
     /// The step that failed, as given to [`ResultExt::context`].
+    ///
+    /// ```
+    /// use aspawn::{Errno, Failure};
+    /// assert_eq!(Failure::new(Errno::NOENT, "execve").step(), "execve");
+    /// ```
     #[inline]
     pub const fn step(&self) -> &'static str {
         self.step
@@ -61,6 +111,19 @@ impl fmt::Display for Failure {
 /// The return type of a child function that only ever leaves through `execve` or a [`Failure`].
 ///
 /// `Ok` is uninhabited: the child either becomes another program or reports why it could not.
+///
+/// ```
+/// use aspawn::{Argv, ChildResult, Ctx, Envp, ResultExt, Stack};
+///
+/// #[aspawn::child]
+/// fn run(cx: &Ctx, argv: Argv, envp: Envp) -> ChildResult {
+///     cx.execve(c"/bin/true", argv, envp).context("execve") // only returns on failure
+/// }
+///
+/// let spawned = aspawn::spawn!(Stack::new()?, run, (&["true"], Envp::empty()))?;
+/// assert!(spawned.wait_released()?.0.wait()?.success());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub type ChildResult = Result<Infallible, Failure>;
 
 pub(crate) mod sealed {
@@ -77,6 +140,20 @@ pub(crate) mod sealed {
 /// ```
 pub trait ResultExt<T>: sealed::Sealed {
     /// Names the step that produced this result; an `Err(errno)` becomes `Err(Failure)`.
+    ///
+    /// ```
+    /// use aspawn::{ChildResult, Ctx, Errno, ResultExt, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn enter(cx: &Ctx) -> ChildResult {
+    ///     cx.chdir(c"/nonexistent").context("chdir to the work dir")?;
+    ///     cx.exit(0)
+    /// }
+    ///
+    /// let failed = aspawn::spawn!(Stack::new()?, enter, ())?.wait_released().unwrap_err();
+    /// assert_eq!((failed.errno(), failed.step()), (Errno::NOENT, "chdir to the work dir"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     fn context(self, step: &'static str) -> Result<T, Failure>;
 }
 
@@ -93,12 +170,44 @@ impl<T> ResultExt<T> for Result<T, Errno> {
 }
 
 /// Why `spawn` did not start a child. The stack comes back with it ([`SpawnError::into_stack`]).
+///
+/// ```
+/// use aspawn::{CStrRef, Ctx, SpawnErrorKind, Stack};
+///
+/// #[aspawn::child]
+/// fn len(_cx: &Ctx, s: CStrRef) -> i32 {
+///     s.len() as i32
+/// }
+///
+/// let err = aspawn::spawn!(Stack::new()?, len, ("nul\0inside")).unwrap_err();
+/// assert_eq!(err.kind(), &SpawnErrorKind::InteriorNul { what: "string" });
+/// assert_eq!(err.to_string(), "spawn: string argument contains an interior NUL byte");
+/// let io: std::io::Error = err.into(); // `?` in io::Result code
+/// assert_eq!(io.kind(), std::io::ErrorKind::InvalidInput);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct SpawnError {
     kind: SpawnErrorKind,
     stack: Option<Stack>,
 }
 
 /// The kinds of [`SpawnError`].
+///
+/// ```
+/// use aspawn::{Argv, Ctx, SpawnErrorKind, Stack};
+///
+/// #[aspawn::child]
+/// fn count(_cx: &Ctx, argv: Argv) -> i32 {
+///     argv.len() as i32
+/// }
+///
+/// let huge = vec!["y".repeat(4096); 64]; // 256 KiB: more than a default stack holds
+/// match aspawn::spawn!(Stack::new()?, count, (&huge)).unwrap_err().kind() {
+///     SpawnErrorKind::StackTooSmall { needed, available } => assert!(needed > available),
+///     other => panic!("{other:?}"),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SpawnErrorKind {
@@ -153,11 +262,38 @@ impl SpawnError {
     }
 
     /// What went wrong.
+    ///
+    /// ```
+    /// use aspawn::{CStrRef, Ctx, SpawnErrorKind, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn len(_cx: &Ctx, s: CStrRef) -> i32 {
+    ///     s.len() as i32
+    /// }
+    ///
+    /// let err = aspawn::spawn!(Stack::new()?, len, ("a\0b")).unwrap_err();
+    /// assert!(matches!(err.kind(), SpawnErrorKind::InteriorNul { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn kind(&self) -> &SpawnErrorKind {
         &self.kind
     }
 
-    /// The errno, for an [`SpawnErrorKind::Os`] error.
+    /// The errno, for an [`SpawnErrorKind::Os`] error (`None` for the others).
+    ///
+    /// ```
+    /// use aspawn::{CStrRef, Ctx, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn len(_cx: &Ctx, s: CStrRef) -> i32 {
+    ///     s.len() as i32
+    /// }
+    ///
+    /// // A placement error made no system call: no errno.
+    /// let err = aspawn::spawn!(Stack::new()?, len, ("a\0b")).unwrap_err();
+    /// assert_eq!(err.errno(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn errno(&self) -> Option<Errno> {
         match self.kind {
             SpawnErrorKind::Os { errno, .. } => Some(errno),
@@ -166,6 +302,21 @@ impl SpawnError {
     }
 
     /// The stack the spawn was given, to reuse for the next one.
+    ///
+    /// ```
+    /// use aspawn::{CStrRef, Ctx, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn len(_cx: &Ctx, s: CStrRef) -> i32 {
+    ///     s.len() as i32
+    /// }
+    ///
+    /// let err = aspawn::spawn!(Stack::new()?, len, ("a\0b")).unwrap_err();
+    /// let stack = err.into_stack().expect("handed back");
+    /// let (mut child, _stack) = aspawn::spawn!(stack, len, ("abc"))?.wait_released()?;
+    /// assert_eq!(child.wait()?.code(), Some(3));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn into_stack(self) -> Option<Stack> {
         self.stack
     }

@@ -1,10 +1,15 @@
-//! Spawn processes on Linux without parking the caller.
+//! Spawn processes on Linux without parking the caller: no thread is blocked until the child has
+//! called `execve`.
 //!
 //! aspawn starts a child with `clone(CLONE_VM)` onto a small, reusable [`Stack`] and returns at
 //! once: no thread waits for the child's `execve`, unlike `posix_spawn`, `vfork` or
 //! `std::process::Command`. Between clone and exec the child runs *your* code — a function marked
 //! [`#[aspawn::child]`](macro@child), which the attribute checks at compile time: only the system
-//! calls of [`Ctx`], only placed `Copy` data, no allocation, no TLS, no panics.
+//! calls of [`Ctx`], only *placed* data (the [`ChildArg`] values `spawn!` deep-copied into the
+//! child's stack before the clone), no allocation, no TLS, no panics. The child is *released*
+//! once it has exec'd or exited: it no longer runs on the stack, and [`Spawned::wait_released`]
+//! (or [`try_released`](Spawned::try_released), or `released().await`) hands the stack back
+//! with the [`Child`].
 //!
 //! ```
 //! use aspawn::{Argv, ChildResult, CStrRef, Ctx, Envp, Fd, ResultExt, Stack};
@@ -29,9 +34,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! [`docs/SOUNDNESS.md`](https://github.com/aspawn-rs/aspawn/blob/main/docs/SOUNDNESS.md) in the
-//! repository lists every way a `CLONE_VM` child could corrupt its parent and what this crate
-//! does about each.
+//! The [`soundness`] module lists every way a `CLONE_VM` child could corrupt its parent and what
+//! this crate does about each.
 //!
 //! # Platform
 //!
@@ -85,6 +89,17 @@ mod error;
 mod pool;
 mod spawned;
 mod stack;
+
+/// What a `CLONE_VM` child could break in its parent, and how this crate prevents each hazard.
+///
+/// This module has no items: it is the crate's hazard list, the same text as
+/// [`docs/SOUNDNESS.md`](https://github.com/aspawn-rs/aspawn/blob/main/aspawn/docs/SOUNDNESS.md)
+/// in the repository. Paths in it (`tests/ui/…`, `engine_lifetime.rs`, `engine/dumpable.rs`)
+/// name files of [the repository](https://github.com/aspawn-rs/aspawn): the tests under `tests/`
+/// and the sources under `aspawn/src/`. Item numbers are what the crate's source comments cite.
+///
+#[doc = include_str!("../docs/SOUNDNESS.md")]
+pub mod soundness {}
 
 #[doc(hidden)]
 pub mod __private {

@@ -51,11 +51,28 @@ impl Home {
 
 impl StackPool {
     /// A pool of stacks of `stack_size` usable bytes, keeping up to 64 idle.
+    ///
+    /// ```
+    /// let pool = aspawn::StackPool::new(256 * 1024);
+    /// assert_eq!(pool.stack_size(), 256 * 1024);
+    /// assert!(pool.get()?.size() >= 256 * 1024);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn new(stack_size: usize) -> StackPool {
         Self::with_max_idle(stack_size, 64)
     }
 
-    /// A pool that keeps at most `max_idle` idle stacks.
+    /// A pool that keeps at most `max_idle` idle stacks; a stack dropped while that many are
+    /// idle is unmapped.
+    ///
+    /// ```
+    /// let pool = aspawn::StackPool::with_max_idle(aspawn::Stack::DEFAULT_SIZE, 1);
+    /// let (a, b) = (pool.get()?, pool.get()?);
+    /// drop(a); // kept
+    /// drop(b); // the pool is full: unmapped
+    /// assert_eq!(pool.idle(), 1);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn with_max_idle(stack_size: usize, max_idle: usize) -> StackPool {
         StackPool {
             inner: Arc::new(Inner { size: stack_size, max_idle, idle: Mutex::new(Vec::new()) }),
@@ -75,7 +92,27 @@ impl StackPool {
         GLOBAL.get_or_init(|| StackPool::new(Stack::DEFAULT_SIZE))
     }
 
-    /// An idle stack, or a new one; it returns to this pool when dropped.
+    /// An idle stack, or a new one; it returns to this pool when dropped — also when it comes
+    /// back from a spawn (from [`Spawned::wait_released`](crate::Spawned::wait_released), a
+    /// [`ChildFailed`](crate::ChildFailed), a [`SpawnError`](crate::SpawnError)) and is
+    /// dropped then.
+    ///
+    /// ```
+    /// use aspawn::{Ctx, StackPool};
+    ///
+    /// #[aspawn::child]
+    /// fn exit_0(_cx: &Ctx) -> i32 {
+    ///     0
+    /// }
+    ///
+    /// let pool = StackPool::new(aspawn::Stack::DEFAULT_SIZE);
+    /// let (mut child, stack) = aspawn::spawn!(pool.get()?, exit_0, ())?.wait_released()?;
+    /// assert!(child.wait()?.success());
+    /// assert_eq!(pool.idle(), 0);
+    /// drop(stack);
+    /// assert_eq!(pool.idle(), 1); // home again, for the next `get`
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn get(&self) -> io::Result<Stack> {
         // Stacks of dropped, unreleased `Spawned`s whose children are done go home first.
         crate::spawned::sweep_graveyard();
@@ -89,11 +126,23 @@ impl StackPool {
     }
 
     /// Stacks waiting in the pool now.
+    ///
+    /// ```
+    /// let pool = aspawn::StackPool::new(aspawn::Stack::DEFAULT_SIZE);
+    /// assert_eq!(pool.idle(), 0); // stacks are mapped on demand
+    /// drop(pool.get()?);
+    /// assert_eq!(pool.idle(), 1);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn idle(&self) -> usize {
         self.inner.idle.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     /// The usable size of this pool's stacks.
+    ///
+    /// ```
+    /// assert_eq!(aspawn::StackPool::global().stack_size(), aspawn::Stack::DEFAULT_SIZE);
+    /// ```
     pub fn stack_size(&self) -> usize {
         self.inner.size
     }

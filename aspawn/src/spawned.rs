@@ -4,7 +4,7 @@
 //! # Safety
 //!
 //! `Spawned` owns the stack while the child may use it. It hands the stack back only after the
-//! kernel has cleared the `CLONE_CHILD_CLEARTID` word (docs/SOUNDNESS.md item 9), and when dropped before
+//! kernel has cleared the `CLONE_CHILD_CLEARTID` word (`soundness` item 9), and when dropped before
 //! that it parks the stack in a graveyard that unmaps it later, once the word is clear — never
 //! while the child may still read it (item 8). `mem::forget` on a `Spawned` only leaks.
 #![allow(unsafe_code)]
@@ -40,6 +40,27 @@ use crate::stack::Stack;
 /// By default the spawn made no fd at all: the release is waited for on the futex word the kernel
 /// clears at the child's exec or exit, and the child by pid. [`Stack::with_pidfd`] and
 /// [`Stack::with_release_fd`] ask for a pidfd and for the wake-up fd of event loops.
+///
+/// Dropping a `Spawned` before its release neither waits nor unmaps: the stack is parked and
+/// freed (or returned to its pool) by a later spawn once the child has exec'd or exited, and a
+/// child that exits is reaped then.
+///
+/// ```
+/// use aspawn::{Ctx, Stack};
+///
+/// #[aspawn::child]
+/// fn exit_with(_cx: &Ctx, code: i32) -> i32 {
+///     code
+/// }
+///
+/// let spawned = aspawn::spawn!(Stack::new()?, exit_with, (4))?;
+/// let (mut child, stack) = spawned.wait_released()?; // the child has exited: released
+/// assert_eq!(child.wait()?.code(), Some(4));
+/// // The same stack serves the next spawn.
+/// let (mut child, _stack) = aspawn::spawn!(stack, exit_with, (5))?.wait_released()?;
+/// assert_eq!(child.wait()?.code(), Some(5));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[must_use = "a Spawned owns the child's stack: wait for its release to reuse the stack"]
 pub struct Spawned {
     pid: i32,
@@ -52,6 +73,25 @@ pub struct Spawned {
 }
 
 /// What a release gives: the running (or exited) child and the stack, or the child's failure.
+///
+/// A child is *released* once it has exec'd or exited: it no longer runs on the stack, which
+/// then comes back to the caller.
+///
+/// ```
+/// use aspawn::{ChildResult, Ctx, Errno, Released, Stack};
+///
+/// #[aspawn::child]
+/// fn fail(_cx: &Ctx) -> ChildResult {
+///     Err(aspawn::Failure::new(Errno::PERM, "my step"))
+/// }
+///
+/// let released: Released = aspawn::spawn!(Stack::new()?, fail, ())?.wait_released();
+/// match released {
+///     Ok((mut child, _stack)) => panic!("exec'd or exited: {:?}", child.wait()),
+///     Err(failed) => assert_eq!((failed.errno(), failed.step()), (Errno::PERM, "my step")),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub type Released = Result<(Child, Stack), ChildFailed>;
 
 impl Spawned {
@@ -66,6 +106,21 @@ impl Spawned {
     }
 
     /// The child's process id, known at once.
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn exit_0(_cx: &Ctx) -> i32 {
+    ///     0
+    /// }
+    ///
+    /// let spawned = aspawn::spawn!(Stack::new()?, exit_0, ())?;
+    /// let pid = spawned.pid();
+    /// let (child, _stack) = spawned.wait_released()?;
+    /// assert_eq!(child.pid(), pid);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn pid(&self) -> i32 {
         self.pid
     }
@@ -73,12 +128,45 @@ impl Spawned {
     /// The child's pidfd (`CLONE_PIDFD`): pollable, immune to pid reuse. `None` when the spawn
     /// took none (it does with [`Stack::with_pidfd`] only), and once [`Spawned::try_released`]
     /// has returned `Some`: the pidfd then belongs to the [`Child`] (or [`ChildFailed`]) it gave.
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn exit_0(_cx: &Ctx) -> i32 {
+    ///     0
+    /// }
+    ///
+    /// let plain = aspawn::spawn!(Stack::new()?, exit_0, ())?;
+    /// assert!(plain.pidfd().is_none()); // no fd made by default
+    /// let with = aspawn::spawn!(Stack::new()?.with_pidfd(), exit_0, ())?;
+    /// assert!(with.pidfd().is_some());
+    /// for spawned in [plain, with] {
+    ///     assert!(spawned.wait_released()?.0.wait()?.success());
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn pidfd(&self) -> Option<BorrowedFd<'_>> {
         self.pidfd.as_ref().map(|fd| fd.as_fd())
     }
 
-    /// Which clone the engine used for this child.
-    #[doc(hidden)]
+    /// Which clone the engine used for this child: the first of the [`CloneMode`]s the kernel
+    /// accepted, or the one `ASPAWN_CLONE_MODE` forced (see the crate docs).
+    ///
+    /// ```
+    /// use aspawn::{CloneMode, Ctx, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn exit_0(_cx: &Ctx) -> i32 {
+    ///     0
+    /// }
+    ///
+    /// let spawned = aspawn::spawn!(Stack::new()?, exit_0, ())?;
+    /// let mode = spawned.clone_mode();
+    /// assert!(matches!(mode, CloneMode::Clone3ClearSighand | CloneMode::Clone3 | CloneMode::Legacy));
+    /// assert!(spawned.wait_released()?.0.wait()?.success());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn clone_mode(&self) -> CloneMode {
         self.mode
     }
@@ -91,6 +179,24 @@ impl Spawned {
     /// Nothing but the child's exec or exit fires it: the parent kept no copy of the write end
     /// (so no process cloned or forked later holds one), and the child's `Ctx` refuses to write
     /// it, duplicate it, close it or replace it (`EBADF`); the copy it holds is close-on-exec.
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Stack};
+    /// use std::io::Read;
+    ///
+    /// #[aspawn::child]
+    /// fn exit_0(_cx: &Ctx) -> i32 {
+    ///     0
+    /// }
+    ///
+    /// let mut spawned = aspawn::spawn!(Stack::new()?.with_release_fd(), exit_0, ())?;
+    /// // An event loop would poll the fd; a blocking read of it ends (0 bytes) at the hang-up.
+    /// let fd = spawned.release_fd().expect("asked for").try_clone_to_owned()?;
+    /// assert_eq!(std::fs::File::from(fd).read(&mut [0u8; 1])?, 0);
+    /// let (mut child, _stack) = spawned.try_released().expect("the fd hung up")?;
+    /// assert!(child.wait()?.success());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn release_fd(&self) -> Option<BorrowedFd<'_>> {
         self.report_r.as_ref().map(|fd| fd.as_fd())
     }
@@ -104,6 +210,26 @@ impl Spawned {
 
     /// `Some` once the child has exec'd or exited, and so has every task it made with
     /// `Ctx::spawn` that could still run on the stack (at most once: the handle is spent after).
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn exit_0(_cx: &Ctx) -> i32 {
+    ///     0
+    /// }
+    ///
+    /// let mut spawned = aspawn::spawn!(Stack::new()?, exit_0, ())?;
+    /// let (mut child, _stack) = loop {
+    ///     match spawned.try_released() {
+    ///         Some(released) => break released?,
+    ///         None => std::thread::yield_now(), // still before its exec or exit: do other work
+    ///     }
+    /// };
+    /// assert!(spawned.try_released().is_none()); // spent
+    /// assert!(child.wait()?.success());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn try_released(&mut self) -> Option<Released> {
         if self.stack.is_none() || !self.is_released() {
             return None;
@@ -116,12 +242,56 @@ impl Spawned {
     ///
     /// A child that never execs (blocked forever before `execve`) makes this wait forever: use
     /// [`Spawned::wait_released_timeout`] and [`Spawned::kill`] where that can happen.
+    ///
+    /// ```
+    /// use aspawn::{Argv, ChildResult, CStrRef, Ctx, Envp, Errno, ResultExt, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn run(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp) -> ChildResult {
+    ///     cx.execve(prog, argv, envp).context("execve")
+    /// }
+    ///
+    /// // Released at the exec: the child and the stack come back.
+    /// let spawned = aspawn::spawn!(Stack::new()?, run, (c"/bin/true", &["true"], Envp::empty()))?;
+    /// let (mut child, stack) = spawned.wait_released()?;
+    /// assert!(child.wait()?.success());
+    ///
+    /// // A failed exec comes back typed, with the stack.
+    /// let spawned = aspawn::spawn!(stack, run, (c"/nonexistent", &["x"], Envp::empty()))?;
+    /// let failed = spawned.wait_released().unwrap_err();
+    /// assert_eq!((failed.errno(), failed.step()), (Errno::NOENT, "execve"));
+    /// let _stack = failed.into_stack();
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn wait_released(mut self) -> Released {
         self.wait_word(None);
         self.take_released()
     }
 
     /// Waits at most `timeout` for the release; `Err(self)` if the child is still before exec.
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Fd, Stack};
+    /// use std::time::Duration;
+    ///
+    /// // Blocks in `read` until the parent writes a byte (or closes the pipe).
+    /// #[aspawn::child]
+    /// fn wait_for_byte(cx: &Ctx, input: Fd) -> i32 {
+    ///     let mut buf = [0u8; 1];
+    ///     match cx.read(input, &mut buf) {
+    ///         Ok(1) => 0,
+    ///         _ => 1,
+    ///     }
+    /// }
+    ///
+    /// let (reader, mut writer) = std::io::pipe()?;
+    /// let spawned = aspawn::spawn!(Stack::new()?, wait_for_byte, (&reader))?;
+    /// let spawned = spawned.wait_released_timeout(Duration::from_millis(10)).unwrap_err();
+    /// std::io::Write::write_all(&mut writer, b"x")?; // now it can go on and exit
+    /// let (mut child, _stack) = spawned.wait_released_timeout(Duration::MAX).expect("released")?;
+    /// assert_eq!(child.wait()?.code(), Some(0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn wait_released_timeout(mut self, timeout: Duration) -> Result<Released, Spawned> {
         if self.wait_word(Some(timeout)) { Ok(self.take_released()) } else { Err(self) }
     }
@@ -132,6 +302,25 @@ impl Spawned {
     /// grandchild it made with `Ctx::spawn` has exec'd or exited (a grandchild is not killed
     /// with it). Once [`Spawned::try_released`] has returned `Some`, fails with `ESRCH`: use the
     /// [`Child`] it gave.
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Fd, Stack};
+    /// use std::os::unix::process::ExitStatusExt;
+    ///
+    /// #[aspawn::child]
+    /// fn block_in_read(cx: &Ctx, input: Fd) -> i32 {
+    ///     let mut buf = [0u8; 1];
+    ///     let _ = cx.read(input, &mut buf);
+    ///     0
+    /// }
+    ///
+    /// let (reader, _writer) = std::io::pipe()?; // kept open: the read never ends by itself
+    /// let spawned = aspawn::spawn!(Stack::new()?, block_in_read, (&reader))?;
+    /// spawned.kill()?;
+    /// let (mut child, _stack) = spawned.wait_released()?;
+    /// assert_eq!(child.wait()?.signal(), Some(9)); // SIGKILL
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn kill(&self) -> io::Result<()> {
         if self.stack.is_none() {
             return Err(io::Error::from_raw_os_error(Errno::SRCH.raw_os_error()));
@@ -228,7 +417,7 @@ impl Drop for Spawned {
 }
 
 /// A dropped, unreleased `Spawned`: its stack, unmapped (or pooled) once no task runs on it
-/// (never before, docs/SOUNDNESS.md item 8), and its child, reaped once it has exited.
+/// (never before, `soundness` item 8), and its child, reaped once it has exited.
 struct Grave {
     stack: Option<Stack>,
     pid: i32,
@@ -320,6 +509,22 @@ impl fmt::Debug for Spawned {
 /// child (already exiting with status 127) and the stack, ready for reuse.
 ///
 /// Dropping it reaps the child, so a failed spawn leaves no zombie.
+///
+/// ```
+/// use aspawn::{ChildResult, Ctx, Errno, ResultExt, Stack};
+///
+/// #[aspawn::child]
+/// fn enter(cx: &Ctx) -> ChildResult {
+///     cx.chdir(c"/nonexistent").context("chdir")?;
+///     cx.exit(0)
+/// }
+///
+/// let failed = aspawn::spawn!(Stack::new()?, enter, ())?.wait_released().unwrap_err();
+/// assert_eq!(failed.to_string(), "child failed before exec: chdir: No such file or directory (os error 2)");
+/// let io: std::io::Error = failed.into(); // the errno, for `?` in io::Result code
+/// assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct ChildFailed {
     failure: Failure,
     child: Option<Child>,
@@ -328,31 +533,117 @@ pub struct ChildFailed {
 
 impl ChildFailed {
     /// The errno of the failed step.
+    ///
+    /// ```
+    /// use aspawn::{ChildResult, Ctx, Errno, ResultExt, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn enter(cx: &Ctx) -> ChildResult {
+    ///     cx.chdir(c"/nonexistent").context("chdir")?;
+    ///     cx.exit(0)
+    /// }
+    ///
+    /// let failed = aspawn::spawn!(Stack::new()?, enter, ())?.wait_released().unwrap_err();
+    /// assert_eq!(failed.errno(), Errno::NOENT);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn errno(&self) -> Errno {
         self.failure.errno()
     }
 
     /// The step that failed, as named by `.context(…)` in the child.
+    ///
+    /// ```
+    /// use aspawn::{ChildResult, Ctx, Errno, ResultExt, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn enter(cx: &Ctx) -> ChildResult {
+    ///     cx.chdir(c"/nonexistent").context("chdir")?;
+    ///     cx.exit(0)
+    /// }
+    ///
+    /// let failed = aspawn::spawn!(Stack::new()?, enter, ())?.wait_released().unwrap_err();
+    /// assert_eq!(failed.step(), "chdir");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn step(&self) -> &'static str {
         self.failure.step()
     }
 
     /// The failure (errno and step).
+    ///
+    /// ```
+    /// use aspawn::{ChildResult, Ctx, Errno, ResultExt, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn enter(cx: &Ctx) -> ChildResult {
+    ///     cx.chdir(c"/nonexistent").context("chdir")?;
+    ///     cx.exit(0)
+    /// }
+    ///
+    /// let failed = aspawn::spawn!(Stack::new()?, enter, ())?.wait_released().unwrap_err();
+    /// assert_eq!(failed.failure(), aspawn::Failure::new(Errno::NOENT, "chdir"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn failure(&self) -> Failure {
         self.failure
     }
 
     /// The child process, exiting (status 127).
+    ///
+    /// ```
+    /// use aspawn::{ChildResult, Ctx, Errno, ResultExt, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn enter(cx: &Ctx) -> ChildResult {
+    ///     cx.chdir(c"/nonexistent").context("chdir")?;
+    ///     cx.exit(0)
+    /// }
+    ///
+    /// let mut failed = aspawn::spawn!(Stack::new()?, enter, ())?.wait_released().unwrap_err();
+    /// assert_eq!(failed.child().wait()?.code(), Some(127));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn child(&mut self) -> &mut Child {
         self.child.as_mut().expect("present until taken")
     }
 
     /// Takes the stack back for reuse; the child is reaped when `self` is dropped.
+    ///
+    /// ```
+    /// use aspawn::{ChildResult, Ctx, Errno, ResultExt, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn enter(cx: &Ctx) -> ChildResult {
+    ///     cx.chdir(c"/nonexistent").context("chdir")?;
+    ///     cx.exit(0)
+    /// }
+    ///
+    /// let failed = aspawn::spawn!(Stack::new()?, enter, ())?.wait_released().unwrap_err();
+    /// let stack = failed.into_stack();
+    /// assert_eq!(stack.size(), Stack::DEFAULT_SIZE);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn into_stack(mut self) -> Stack {
         self.stack.take().expect("present until taken")
     }
 
     /// Splits into the child (not yet reaped) and the stack.
+    ///
+    /// ```
+    /// use aspawn::{ChildResult, Ctx, Errno, ResultExt, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn enter(cx: &Ctx) -> ChildResult {
+    ///     cx.chdir(c"/nonexistent").context("chdir")?;
+    ///     cx.exit(0)
+    /// }
+    ///
+    /// let failed = aspawn::spawn!(Stack::new()?, enter, ())?.wait_released().unwrap_err();
+    /// let (mut child, _stack) = failed.into_parts();
+    /// assert_eq!(child.wait()?.code(), Some(127)); // ours to reap now
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn into_parts(mut self) -> (Child, Stack) {
         (self.child.take().expect("present"), self.stack.take().expect("present"))
     }

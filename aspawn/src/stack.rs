@@ -12,7 +12,7 @@
 //! This module owns the raw memory the child runs on. The invariants it keeps:
 //! - the mapping lives exactly as long as the `Stack` value; a `Stack` is moved into
 //!   [`Spawned`](crate::Spawned) while a child may run on it, so no safe code can unmap or reuse it
-//!   before the kernel has cleared the header word (docs/SOUNDNESS.md item 8);
+//!   before the kernel has cleared the header word (`soundness` item 8);
 //! - the header is 64-byte aligned, outside the region the child's stack pointer can reach, and
 //!   its shared fields are atomics;
 //! - [`Placer`] hands out non-overlapping, aligned ranges between the header and a floor that
@@ -38,6 +38,15 @@ pub(crate) const MAX_NESTED: usize = 15;
 
 /// Bytes that must stay free below the placed arguments for the child's own frames
 /// (the trampoline, the user function, `execvp`'s path buffer of `PATH_MAX` bytes).
+///
+/// A spawn whose arguments would leave less fails with [`SpawnErrorKind::StackTooSmall`], and
+/// every stack has at least twice this much:
+///
+/// ```
+/// let tiny = aspawn::Stack::with_size(1)?;
+/// assert_eq!(tiny.size(), 2 * aspawn::MIN_CHILD_STACK);
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub const MIN_CHILD_STACK: usize = 16 * 1024;
 
 #[cfg(target_arch = "aarch64")]
@@ -105,7 +114,7 @@ const _: () = assert!(core::mem::size_of::<Header>() <= HEADER_SIZE);
 /// for the syscall wrappers and `execvp`'s `PATH_MAX` buffer, but unoptimized (debug) builds make
 /// much larger frames: a child that does more than a few calls, or takes large arguments, wants
 /// [`Stack::with_size`]. Overflowing hits the guard page and kills the child with `SIGSEGV`
-/// (only the child on Linux ≥ 5.16, see docs/SOUNDNESS.md item 14); the stack is then released as usual.
+/// (only the child on Linux ≥ 5.16, see [`soundness`](crate::soundness) item 14); the stack is then released as usual.
 ///
 /// ```
 /// let stack = aspawn::Stack::new()?;
@@ -138,12 +147,39 @@ impl Stack {
     pub const DEFAULT_SIZE: usize = 64 * 1024;
 
     /// A stack of [`Stack::DEFAULT_SIZE`] usable bytes plus a guard page.
+    ///
+    /// ```
+    /// let stack = aspawn::Stack::new()?;
+    /// assert_eq!(stack.size(), aspawn::Stack::DEFAULT_SIZE);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn new() -> io::Result<Stack> {
         Self::with_size(Self::DEFAULT_SIZE)
     }
 
     /// A stack with at least `bytes` usable bytes (rounded up to the page size; at least
-    /// twice `MIN_CHILD_STACK`) plus the guard.
+    /// twice [`MIN_CHILD_STACK`]) plus the guard.
+    ///
+    /// A debug build's child frames are large; arguments that do not fit are a
+    /// [`SpawnError`] of kind [`StackTooSmall`](SpawnErrorKind::StackTooSmall), which hands the
+    /// stack back:
+    ///
+    /// ```
+    /// use aspawn::{Argv, Ctx, SpawnErrorKind, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn count(_cx: &Ctx, argv: Argv) -> i32 {
+    ///     argv.len() as i32
+    /// }
+    ///
+    /// let long = vec!["x".repeat(1000); 100]; // 100 KB of arguments
+    /// let err = aspawn::spawn!(Stack::new()?, count, (&long)).unwrap_err();
+    /// assert!(matches!(err.kind(), SpawnErrorKind::StackTooSmall { .. }));
+    /// let big = Stack::with_size(1 << 20)?;
+    /// let (mut child, _big) = aspawn::spawn!(big, count, (&long))?.wait_released()?;
+    /// assert_eq!(child.wait()?.code(), Some(100));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[doc(alias = "mmap")]
     pub fn with_size(bytes: usize) -> io::Result<Stack> {
         let page = rustix::param::page_size();
@@ -179,7 +215,14 @@ impl Stack {
         })
     }
 
-    /// Usable bytes (the guard not counted).
+    /// Usable bytes (the guard not counted): the request rounded up to the page size.
+    ///
+    /// ```
+    /// let stack = aspawn::Stack::with_size(100_000)?;
+    /// assert!(stack.size() >= 100_000);
+    /// assert_eq!(stack.size() % 4096, 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     #[inline]
     pub fn size(&self) -> usize {
         self.map_len - GUARD_SIZE
@@ -225,7 +268,7 @@ impl Stack {
     /// Unmaps without consulting the pool.
     fn unmap(&mut self) {
         // SAFETY: we own the mapping and it is not in use: a `Stack` is only dropped when no child
-        // runs on it (docs/SOUNDNESS.md item 8: `Spawned` holds it until released, and leaks it if not).
+        // runs on it (`soundness` item 8: `Spawned` holds it until released, and leaks it if not).
         unsafe {
             let _ = rustix::mm::munmap(self.base.as_ptr().cast(), self.map_len);
         }
@@ -319,6 +362,20 @@ impl CgroupDir {
 
 impl Launch {
     /// Also take a pidfd for the child (`CLONE_PIDFD`); see [`Launch`].
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn exit_0(_cx: &Ctx) -> i32 {
+    ///     0
+    /// }
+    ///
+    /// let launch = Stack::new()?.with_release_fd().with_pidfd();
+    /// let (child, _stack) = aspawn::spawn!(launch, exit_0, ())?.wait_released()?;
+    /// assert!(child.pidfd().is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[doc(alias = "create_pidfd")]
     #[must_use]
     pub fn with_pidfd(mut self) -> Launch {
@@ -328,6 +385,20 @@ impl Launch {
 
     /// Also make the wake-up fd behind [`Spawned::release_fd`](crate::Spawned::release_fd); see
     /// [`Launch`].
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn exit_0(_cx: &Ctx) -> i32 {
+    ///     0
+    /// }
+    ///
+    /// let spawned = aspawn::spawn!(Stack::new()?.with_pidfd().with_release_fd(), exit_0, ())?;
+    /// assert!(spawned.release_fd().is_some());
+    /// assert!(spawned.wait_released()?.0.wait()?.success());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn with_release_fd(mut self) -> Launch {
         self.opts |= WANT_RELEASE_FD;
@@ -335,11 +406,25 @@ impl Launch {
     }
 
     /// Whether the spawn takes a pidfd.
+    ///
+    /// ```
+    /// use aspawn::{Launch, Stack};
+    /// assert!(!Launch::from(Stack::new()?).pidfd_wanted());
+    /// assert!(Stack::new()?.with_pidfd().pidfd_wanted());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn pidfd_wanted(&self) -> bool {
         self.opts & WANT_PIDFD != 0
     }
 
     /// Whether the spawn makes the wake-up fd.
+    ///
+    /// ```
+    /// use aspawn::{Launch, Stack};
+    /// assert!(!Launch::from(Stack::new()?).release_fd_wanted());
+    /// assert!(Stack::new()?.with_release_fd().release_fd_wanted());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn release_fd_wanted(&self) -> bool {
         self.opts & WANT_RELEASE_FD != 0
     }
@@ -438,6 +523,13 @@ impl Launch {
 
     /// Gives the stack back, dropping the options (a cgroup directory given with
     /// [`Launch::with_cgroup`] is closed).
+    ///
+    /// ```
+    /// let launch = aspawn::Stack::with_size(1 << 20)?.with_pidfd();
+    /// let stack = launch.into_stack();
+    /// assert_eq!(stack.size(), 1 << 20);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn into_stack(self) -> Stack {
         self.stack
     }
@@ -453,6 +545,22 @@ impl From<Stack> for Launch {
 
 impl Stack {
     /// This stack, for a spawn that also takes a pidfd: see [`Launch`].
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn exit_0(_cx: &Ctx) -> i32 {
+    ///     0
+    /// }
+    ///
+    /// let spawned = aspawn::spawn!(Stack::new()?.with_pidfd(), exit_0, ())?;
+    /// assert!(spawned.pidfd().is_some());
+    /// let (mut child, _stack) = spawned.wait_released()?;
+    /// assert!(child.pidfd().is_some()); // the Child waits and signals through it
+    /// assert!(child.wait()?.success());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[doc(alias = "create_pidfd")]
     #[must_use]
     pub fn with_pidfd(self) -> Launch {
@@ -460,6 +568,21 @@ impl Stack {
     }
 
     /// This stack, for a spawn that also makes the wake-up fd: see [`Launch`].
+    ///
+    /// ```
+    /// use aspawn::{Ctx, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn exit_0(_cx: &Ctx) -> i32 {
+    ///     0
+    /// }
+    ///
+    /// let spawned = aspawn::spawn!(Stack::new()?.with_release_fd(), exit_0, ())?;
+    /// assert!(spawned.release_fd().is_some());
+    /// assert!(spawned.pidfd().is_none()); // only what was asked for
+    /// assert!(spawned.wait_released()?.0.wait()?.success());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn with_release_fd(self) -> Launch {
         Launch::from(self).with_release_fd()

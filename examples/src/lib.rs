@@ -85,3 +85,10 @@ mod tests {
         assert_eq!(median(&mut []), Duration::ZERO);
     }
 }
+
+/// The repository README's examples, compiled and run as doctests of this package (the
+/// published `aspawn` package runs its own README's the same way). `tests/tests/readme.rs`
+/// checks that every `rust` block of both READMEs is a complete program that a doctest runs.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct RootReadmeDoctests;
