@@ -1,4 +1,4 @@
-//! SOUNDNESS items 7 and 14: a child that overflows its stack hits the `PROT_NONE` guard page and
+//! Items 7 and 14 of the `soundness` module: a child that overflows its stack hits the `PROT_NONE` guard page and
 //! dies alone (Linux ≥ 5.16), the parent carries on, and the stack is released and reusable.
 //!
 //! Hand-written child: the attribute would refuse this deliberately large frame's indexing.

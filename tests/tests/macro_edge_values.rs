@@ -1,4 +1,4 @@
-//! SOUNDNESS item 3 at the edges, in a debug build (`cargo test` builds with overflow checks):
+//! Item 3 of the `soundness` module (no panic) at the edges, in a debug build (`cargo test` builds with overflow checks):
 //! every operator and allowlisted integer method a child may use, fed `MIN`, `MAX`, shift
 //! amounts past the bit width and negative ones, returns the wrapping (or `None`) result instead
 //! of panicking. The values come in as arguments, so nothing is folded at compile time; the

@@ -1,4 +1,4 @@
-//! The policy of the child language (docs/SOUNDNESS.md, "Macro policy" and item 10): what a child
+//! The policy of the child language (the `soundness` module of the `aspawn` crate: "Macro policy" and item 10): what a child
 //! function may look like, which names it may call, and — for everything it may not use — a
 //! message that says why and what to write instead.
 //!

@@ -1,4 +1,4 @@
-//! The dumpable flag of the shared mm (docs/SOUNDNESS.md item 24).
+//! The dumpable flag of the shared mm (the `soundness` module, F4).
 //!
 //! A credential change (`setresuid`, `setresgid`, `setgroups`, `setuid`, `setgid`) that changes
 //! an effective or filesystem id, or drops capabilities, makes the kernel's `commit_creds` set the

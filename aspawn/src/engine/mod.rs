@@ -19,7 +19,7 @@
 //!
 //! glibc's `posix_spawn`, Go's `forkExec` and std's `Command` add `CLONE_VFORK` to dodge all this and
 //! pay for it by parking the caller until the child execs. We keep the caller running and enforce
-//! the rules instead: the macro checks the user's code (docs/SOUNDNESS.md §D), this module the rest.
+//! the rules instead: the macro checks the user's code (part D of the `soundness` module), this module the rest.
 //!
 //! # Safety
 //!
@@ -279,7 +279,7 @@ pub(crate) fn spawn_nested<F: ChildFn>(
         | k::SIGCHLD) as usize;
     // In `Command::exec`'s hook we run in the caller's own process, with its signal mask and
     // handlers: block every signal across the clone, as the engine does for a spawn, so that no
-    // handler runs in the grandchild before it has reset them (docs/SOUNDNESS.md items 4 and 26).
+    // handler runs in the grandchild before it has reset them (items 4 and F3 of the `soundness` module).
     let mut old_mask = 0u64;
     if cx.in_place {
         if sys::sigprocmask(k::SIG_SETMASK, Some(&!0u64), Some(&mut old_mask)).is_err() {

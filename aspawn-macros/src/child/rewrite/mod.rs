@@ -1,5 +1,5 @@
 //! The walk over a child body: every construct is either rejected (with the message from
-//! `check.rs`) or rewritten so that rustc's type checker enforces the rest (docs/SOUNDNESS.md item 10).
+//! `check.rs`) or rewritten so that rustc's type checker enforces the rest (item 10 of the `soundness` module of the `aspawn` crate).
 //!
 //! The walk is default-deny: an expression, statement or pattern kind not handled here explicitly
 //! is rejected. Rewritten nodes become `Expr::Verbatim` after their children were walked, so
