@@ -22,8 +22,9 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Errno, SpawnError};
-use crate::stack::Placer;
+use crate::error::Errno;
+use crate::placer::Placer;
+use crate::spawn_error::SpawnError;
 
 mod sealed {
     pub trait Sealed {}

@@ -22,8 +22,8 @@ use std::os::unix::ffi::OsStrExt;
 
 use crate::arg::sealed_place;
 use crate::arg::{EnvSource, Envp, Place, place_strings};
-use crate::error::{SpawnError, SpawnErrorKind};
-use crate::stack::Placer;
+use crate::placer::Placer;
+use crate::spawn_error::{SpawnError, SpawnErrorKind};
 
 /// The parent's environment now, read under std's lock: `(key, value)` pairs in `environ`'s
 /// order (an entry without `=` is left out, as by std).

@@ -86,7 +86,9 @@ mod ctx;
 mod engine;
 mod environ;
 mod error;
+mod placer;
 mod pool;
+mod spawn_error;
 mod spawned;
 mod stack;
 
@@ -117,10 +119,12 @@ pub use command::{Command, PendingChild, Stdio};
 pub use ctx::Ctx;
 pub use engine::CloneMode;
 pub use environ::EnvBlock;
-pub use error::{ChildResult, Errno, Failure, ResultExt, SpawnError, SpawnErrorKind};
+pub use error::{ChildResult, Errno, Failure, ResultExt};
+pub use placer::Placer;
 pub use pool::StackPool;
+pub use spawn_error::{SpawnError, SpawnErrorKind};
 pub use spawned::{ChildFailed, Released, Spawned};
-pub use stack::{Launch, MIN_CHILD_STACK, Placer, Stack};
+pub use stack::{Launch, MIN_CHILD_STACK, Stack};
 
 /// The package README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -4,7 +4,7 @@
 use std::io;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
-use crate::stack::Stack;
+use crate::stack::{Home, Stack};
 
 struct Inner {
     size: usize,
@@ -33,15 +33,11 @@ pub struct StackPool {
     inner: Arc<Inner>,
 }
 
-/// A pooled stack's way home.
-pub(crate) struct Home(Weak<Inner>);
-
-impl Home {
-    /// Offers `stack` to its pool; gives it back if the pool is gone or full.
-    pub(crate) fn give_back(self, stack: Stack) -> Option<Stack> {
-        let Some(inner) = self.0.upgrade() else { return Some(stack) };
-        let mut idle = inner.idle.lock().unwrap_or_else(|e| e.into_inner());
-        if idle.len() >= inner.max_idle {
+impl Home for Inner {
+    /// Keeps `stack` unless the pool is full.
+    fn give_back(&self, stack: Stack) -> Option<Stack> {
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        if idle.len() >= self.max_idle {
             return Some(stack);
         }
         idle.push(stack);
@@ -121,7 +117,8 @@ impl StackPool {
             Some(s) => s,
             None => Stack::with_size(self.inner.size)?,
         };
-        stack.home = Some(Home(Arc::downgrade(&self.inner)));
+        let home: Weak<dyn Home> = Arc::downgrade(&self.inner) as Weak<Inner>;
+        stack.home = Some(home);
         Ok(stack)
     }
 

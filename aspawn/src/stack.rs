@@ -1,6 +1,6 @@
 //! [`Stack`]: the child's memory — one `mmap` with a `PROT_NONE` guard below the usable part, a
 //! header at the top (the `CLONE_CHILD_CLEARTID` word and the failure report), and a placement
-//! arena ([`Placer`]) under the header where the arguments are deep-copied before the clone.
+//! arena under the header where the arguments are deep-copied before the clone (`placer.rs`).
 //!
 //! ```text
 //!  base                base+guard                                        base+map_len
@@ -15,19 +15,17 @@
 //!   before the kernel has cleared the header word (`soundness` item 8);
 //! - the header is 64-byte aligned, outside the region the child's stack pointer can reach, and
 //!   its shared fields are atomics;
-//! - [`Placer`] hands out non-overlapping, aligned ranges between the header and a floor that
+//! - the placement arena (`placer.rs`) hands out ranges between the header and a floor that
 //!   leaves `MIN_CHILD_STACK` bytes for the child to run in.
 #![allow(unsafe_code)]
 
-use core::marker::PhantomData;
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicI32, AtomicU32, AtomicUsize, Ordering};
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::sync::Weak;
 
 use rustix::mm::{MapFlags, MprotectFlags, ProtFlags};
-
-use crate::error::{SpawnError, SpawnErrorKind};
 
 /// Bytes reserved at the top of the stack for [`Header`].
 pub(crate) const HEADER_SIZE: usize = 128;
@@ -126,7 +124,8 @@ const _: () = assert!(core::mem::size_of::<Header>() <= HEADER_SIZE);
 pub struct Stack {
     base: NonNull<u8>,
     map_len: usize,
-    pub(crate) home: Option<crate::pool::Home>,
+    /// The pool this stack goes back to when dropped (`StackPool::get` sets it).
+    pub(crate) home: Option<Weak<dyn Home>>,
     /// Launch options the crate itself preset (`Command` for its hook path), taken by the next
     /// conversion into a [`Launch`]; 0 otherwise.
     pub(crate) preset: u8,
@@ -244,18 +243,6 @@ impl Stack {
         unsafe { &*(self.base.as_ptr().add(self.map_len - HEADER_SIZE) as *const Header) }
     }
 
-    /// A placement arena over this stack, below the header. Each call starts empty.
-    pub(crate) fn placer(&mut self) -> Placer<'_> {
-        let top = self.header() as *const Header as *mut u8;
-        Placer {
-            floor: self.lo() as usize + MIN_CHILD_STACK,
-            top: top as usize,
-            cur: top as usize,
-            usable: self.size(),
-            _stack: PhantomData,
-        }
-    }
-
     /// Marks the stack busy (a child will run on it) and clears any old report.
     pub(crate) fn arm(&self) {
         let h = self.header();
@@ -285,12 +272,21 @@ impl Drop for Stack {
                 preset: 0,
                 preset_cgroup: None,
             };
-            // Not taken (pool gone or full): `unwanted` has no home, so its drop unmaps.
-            drop(home.give_back(fresh));
+            // Not taken (pool gone or full): `fresh` has no home, so its drop unmaps.
+            if let Some(pool) = home.upgrade() {
+                drop(pool.give_back(fresh));
+            }
             return;
         }
         self.unmap();
     }
+}
+
+/// Where a dropped stack goes instead of being unmapped: its pool, held weakly (a pool that is
+/// gone takes nothing back).
+pub(crate) trait Home: Send + Sync {
+    /// Keeps `stack` for reuse, or hands it back (the pool is full).
+    fn give_back(&self, stack: Stack) -> Option<Stack>;
 }
 
 /// `Launch` option: the spawn takes a pidfd (`CLONE_PIDFD`).
@@ -632,77 +628,5 @@ impl core::fmt::Debug for Launch {
 impl core::fmt::Debug for Stack {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Stack").field("base", &self.base).field("size", &self.size()).finish()
-    }
-}
-
-/// The placement arena: hands out aligned, non-overlapping ranges of the stack, top down.
-///
-/// Only the engine makes one, for the spawn under way, and fills it through the sealed
-/// [`Place`](crate::__private::Place) impls: no code outside this crate ever holds one.
-pub struct Placer<'a> {
-    floor: usize,
-    top: usize,
-    cur: usize,
-    usable: usize,
-    _stack: PhantomData<&'a mut Stack>,
-}
-
-impl Placer<'_> {
-    /// Reserves `size` bytes at `align` (a power of two) and returns the start.
-    pub(crate) fn alloc(&mut self, size: usize, align: usize) -> Result<*mut u8, SpawnError> {
-        debug_assert!(align.is_power_of_two());
-        let start =
-            self.cur.checked_sub(size).map(|s| s & !(align - 1)).filter(|&s| s >= self.floor);
-        match start {
-            Some(s) => {
-                self.cur = s;
-                Ok(s as *mut u8)
-            }
-            None => Err(SpawnError::new(SpawnErrorKind::StackTooSmall {
-                needed: (self.top - self.cur) + size + align + MIN_CHILD_STACK + HEADER_SIZE,
-                available: self.usable,
-            })),
-        }
-    }
-
-    /// Copies `value` into the stack.
-    pub(crate) fn put<T: Copy>(&mut self, value: T) -> Result<*mut T, SpawnError> {
-        let p = self.alloc(core::mem::size_of::<T>(), core::mem::align_of::<T>())?.cast::<T>();
-        // SAFETY: `alloc` returned a fresh, aligned range of the right size inside the stack.
-        unsafe { p.write(value) };
-        Ok(p)
-    }
-
-    /// Copies `bytes` and a NUL into the stack; an interior NUL is an error naming `what`.
-    /// `has_nul` says `bytes` ends with its NUL and comes from a `CStr`, so it has no other.
-    pub(crate) fn put_c_bytes(
-        &mut self,
-        bytes: &[u8],
-        has_nul: bool,
-        what: &'static str,
-    ) -> Result<NonNull<u8>, SpawnError> {
-        let body = if has_nul { &bytes[..bytes.len() - 1] } else { bytes };
-        if !has_nul && body.contains(&0) {
-            return Err(SpawnError::new(SpawnErrorKind::InteriorNul { what }));
-        }
-        let p = self.alloc(body.len() + 1, 1)?;
-        // SAFETY: `p` has `body.len() + 1` fresh bytes; the source is a live slice that cannot
-        // overlap the stack we exclusively borrow.
-        unsafe {
-            core::ptr::copy_nonoverlapping(body.as_ptr(), p, body.len());
-            p.add(body.len()).write(0);
-            Ok(NonNull::new_unchecked(p))
-        }
-    }
-
-    /// Reserves an array of `n` pointers, to be filled by the caller.
-    pub(crate) fn ptr_array(&mut self, n: usize) -> Result<*mut *const u8, SpawnError> {
-        let bytes = n.checked_mul(core::mem::size_of::<*const u8>()).ok_or_else(|| {
-            SpawnError::new(SpawnErrorKind::StackTooSmall {
-                needed: usize::MAX,
-                available: self.usable,
-            })
-        })?;
-        Ok(self.alloc(bytes, core::mem::align_of::<*const u8>())?.cast())
     }
 }

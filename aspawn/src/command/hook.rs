@@ -22,11 +22,13 @@ use crate::arg::{ChildArg, Place};
 use crate::consts::{SIG_SETMASK, SIGPIPE};
 use crate::ctx::Ctx;
 use crate::engine::sys::{self, KernelSigaction};
-use crate::error::{ChildResult, Failure, SpawnError};
+use crate::error::{ChildResult, Failure};
+use crate::placer::Placer;
 use crate::private::ops::deeper;
 use crate::private::{Approved, ChildFn, ChildReturn, Kit};
+use crate::spawn_error::SpawnError;
 use crate::spawned::Spawned;
-use crate::stack::{Placer, Stack};
+use crate::stack::Stack;
 
 type SpawnFn = dyn Fn(Stack, &super::Prepared<'_>) -> Result<Spawned, SpawnError> + Send + Sync;
 type ExecFn = dyn Fn(Stack, &super::Prepared<'_>) -> io::Error + Send + Sync;

@@ -53,10 +53,11 @@ use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Output};
 
 use crate::arg::{CStrRef, Envp, Place};
-use crate::error::{SpawnError, SpawnErrorKind};
+use crate::placer::Placer;
 use crate::pool::StackPool;
+use crate::spawn_error::{SpawnError, SpawnErrorKind};
 use crate::spawned::Spawned;
-use crate::stack::{Placer, Stack};
+use crate::stack::Stack;
 
 pub use convert::ToStdError;
 pub use hook::HookCall;

@@ -40,11 +40,11 @@ use linux_raw_sys::general as k;
 
 use crate::contract::{ChildFn, ChildReturn};
 use crate::ctx::Ctx;
-use crate::error::{Errno, SpawnError, SpawnErrorKind};
+use crate::error::Errno;
+use crate::placer::Placer;
+use crate::spawn_error::{SpawnError, SpawnErrorKind};
 use crate::spawned::Spawned;
-use crate::stack::{
-    CgroupDir, Header, Launch, PIDFD_OR_NONE, Placer, Stack, WANT_PIDFD, WANT_RELEASE_FD,
-};
+use crate::stack::{CgroupDir, Header, Launch, PIDFD_OR_NONE, Stack, WANT_PIDFD, WANT_RELEASE_FD};
 
 /// Defence in depth for docs/SOUNDNESS.md item 3, in the spirit of dtolnay's `no-panic`: built with
 /// `--cfg aspawn_nopanic` in release mode, every child entry holds a value whose drop glue names a

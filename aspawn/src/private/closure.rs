@@ -23,9 +23,11 @@ use core::marker::PhantomData;
 use super::{Approved, ChildArgs, ChildFn, ChildReturn, HookToken, Kit};
 use crate::arg::{Place, sealed_place};
 use crate::ctx::Ctx;
-use crate::error::{Failure, SpawnError};
+use crate::error::Failure;
+use crate::placer::Placer;
+use crate::spawn_error::SpawnError;
 use crate::spawned::Spawned;
-use crate::stack::{Placer, Stack};
+use crate::stack::Stack;
 
 /// The witness of a child closure the macro checked: a hidden struct in the expansion of
 /// `spawn!(stack, move |cx| …)` (or `child_hook!`, or a `cx.spawn(move |cx| …)`), whose

@@ -9,9 +9,10 @@ pub use crate::arg::{ChildArg, Place};
 pub use crate::contract::{Approved, ChildArgs, ChildFn, ChildReturn, FnOutput, Never};
 pub use crate::ctx::Ctx;
 pub use crate::engine::CloneMode;
-pub use crate::error::{ChildResult, Failure, SpawnError};
+pub use crate::error::{ChildResult, Failure};
+pub use crate::placer::Placer;
+pub use crate::spawn_error::SpawnError;
 use crate::spawned::Spawned;
-pub use crate::stack::Placer;
 pub use closure::{
     Capturable, CheckedClosure, Closure, capture, hook_closure, refused, spawn_closure,
 };
