@@ -124,6 +124,21 @@ impl IntoRawFd for PidFd {
     }
 }
 
+#[allow(unsafe_code)]
+impl std::os::fd::FromRawFd for PidFd {
+    /// Takes ownership of `fd`, which should be a pidfd (see `From<OwnedFd>`), as std's.
+    ///
+    /// # Safety
+    ///
+    /// `fd` must be an open file descriptor that nothing else owns or closes (the contract of
+    /// `OwnedFd`'s [`from_raw_fd`](std::os::fd::FromRawFd::from_raw_fd)).
+    unsafe fn from_raw_fd(fd: RawFd) -> PidFd {
+        // SAFETY: the caller hands over an open fd that nothing else owns, which is
+        // `OwnedFd::from_raw_fd`'s contract.
+        PidFd { fd: unsafe { OwnedFd::from_raw_fd(fd) } }
+    }
+}
+
 /// Takes an fd that must be a pidfd (from `pidfd_open`, `CLONE_PIDFD`, …), as std's
 /// `From<OwnedFd> for PidFd`; the methods fail (`EINVAL`, `EBADF`) on any other fd.
 impl From<OwnedFd> for PidFd {

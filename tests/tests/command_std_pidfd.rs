@@ -89,7 +89,8 @@ fn into_pidfd_without_one_gives_the_child_back() {
     assert_eq!((out.status.code(), out.stdout), (Some(3), b"back\n".to_vec()));
 }
 
-/// The conversions std's `PidFd` has: `AsFd`, `AsRawFd`, `IntoRawFd`, to and from `OwnedFd`.
+/// The conversions std's `PidFd` has: `AsFd`, `AsRawFd`, `IntoRawFd`, `FromRawFd`, to and from
+/// `OwnedFd`.
 #[test]
 fn pidfd_converts_like_std() {
     let child = Command::new("sleep").arg("1000").create_pidfd(true).spawn().unwrap();
@@ -106,7 +107,8 @@ fn pidfd_converts_like_std() {
     let raw2 = pidfd.into_raw_fd();
     assert_eq!(raw2, raw);
     // SAFETY: `into_raw_fd` gave up ownership of `raw2`, an open fd nobody else owns.
-    drop(unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(raw2) });
+    let pidfd = unsafe { <PidFd as std::os::fd::FromRawFd>::from_raw_fd(raw2) };
+    assert_eq!(pidfd.wait().unwrap_err().raw_os_error(), Some(libc::ECHILD));
 }
 
 /// `{:#?}` prints the real `create_pidfd` setting.

@@ -30,10 +30,20 @@
 //! - **An fd map is applied as a map**: with `fd(a, fd_at_b)` and `fd(b, fd_at_a)` the child's
 //!   `a` and `b` are swapped; std applies its `fd` mappings one `dup2` after the other, so the
 //!   second copies what the first put there ("clobbered", in std's own test).
-//! - **`{:#?}` shows aspawn's options too** (after std's fields, when set), and
-//!   `create_pidfd: false` always: aspawn has no such option, a child's pidfd comes from `clone`.
+//! - **A private pidfd by default**: unless told otherwise, the [`Child`] waits and signals
+//!   through a pidfd it took at the clone (std waits by pid), so a foreign reaper cannot make it
+//!   wait for or signal another process; it is dropped, and the child spawned anyway, when no fd
+//!   is free. [`Child::pidfd`] does not show it (std's default has no pidfd), so it answers as
+//!   std's; [`Command::create_pidfd(false)`](Command::create_pidfd) spawns without one, as std.
+//! - **`create_pidfd(true)`, [`PidFd`](crate::PidFd), `Child::pidfd`/`into_pidfd` on stable**
+//!   (std's are unstable, `linux_pidfd`). `Child::pidfd`'s error without one has std's message,
+//!   "No pidfd was created.", but kind `Other`: std's `Uncategorized` is unstable.
+//! - **`{:#?}` shows aspawn's options too** (after std's fields, when set); its `create_pidfd`
+//!   field is the setting, `false` unless `create_pidfd(true)`, as std's.
 //! - **Extras**: `setsid`, `umask`, `rlimit`, `pdeathsig`, `keep_fd`/`fd_map` (which also close
-//!   every other fd), `groups` on stable, and a choice of [`StackPool`].
+//!   every other fd), `groups` on stable, a choice of [`StackPool`], and on the [`Child`]:
+//!   [`Child::wait_timeout`], [`Child::signal_group`]/[`Child::kill_group`] (the process group
+//!   the child leads), [`Child::signal`].
 
 pub(crate) mod child;
 mod convert;
