@@ -4,6 +4,9 @@ use core::fmt;
 use std::io::{self, Read};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::process::{ChildStderr, ChildStdin, ChildStdout, ExitStatus, Output};
+use std::time::{Duration, Instant};
+
+use crate::pidfd::PidFd;
 
 use rustix::event::{PollFd, PollFlags};
 use rustix::process::{Signal, WaitId, WaitIdOptions};
@@ -20,11 +23,14 @@ use std::os::unix::process::ExitStatusExt;
 ///
 /// # Waiting by pid, or through a pidfd
 ///
-/// A child spawned with a pidfd ([`Stack::with_pidfd`](crate::Stack::with_pidfd); [`Command`](crate::Command) takes one by
-/// default) is waited for (`waitid(P_PIDFD)`) and signalled (`pidfd_send_signal`) through it:
-/// nothing another part of the process does can make it name another process.
+/// A child spawned with a pidfd ([`Stack::with_pidfd`](crate::Stack::with_pidfd),
+/// [`Command::create_pidfd(true)`](crate::Command::create_pidfd), or the private one
+/// [`Command`](crate::Command) takes by default) is waited for (`waitid(P_PIDFD)`) and
+/// signalled (`pidfd_send_signal`) through it: nothing another part of the process does can
+/// make it name another process. [`Child::pidfd`] and [`Child::into_pidfd`] give the pidfd
+/// only when it was asked for, as std's do.
 ///
-/// Without one (the default of `spawn!`) it is waited for by pid (`waitid(P_PID)`) and
+/// Without one (the default of `spawn!`, and `Command::create_pidfd(false)`) it is waited for by pid (`waitid(P_PID)`) and
 /// signalled with `kill(pid)`, as std's and tokio's children are. That is exact as long as only
 /// this handle reaps the child. A *foreign reaper* — `SIGCHLD` set to `SIG_IGN` or
 /// `SA_NOCLDWAIT` (the kernel reaps every child at its exit), or another thread's
@@ -41,7 +47,10 @@ use std::os::unix::process::ExitStatusExt;
 /// it names this child and no other whoever reaps it.
 pub struct Child {
     pid: i32,
-    pidfd: Option<OwnedFd>,
+    pidfd: Option<PidFd>,
+    /// The pidfd was asked for: [`Child::pidfd`] and [`Child::into_pidfd`] give it. A private
+    /// one (`Command`'s default, `wait_async`'s) only serves the waits and signals.
+    pidfd_shown: bool,
     status: Option<ExitStatus>,
     /// The write end of the child's stdin, with [`Stdio::piped`](crate::Stdio::piped).
     pub stdin: Option<ChildStdin>,
@@ -57,7 +66,15 @@ pub(crate) fn pid_of(pid: i32) -> rustix::process::Pid {
 
 impl Child {
     pub(crate) fn new(pid: i32, pidfd: Option<OwnedFd>) -> Child {
-        Child { pid, pidfd, status: None, stdin: None, stdout: None, stderr: None }
+        let pidfd_shown = pidfd.is_some();
+        let pidfd = pidfd.map(PidFd::from);
+        Child { pid, pidfd, pidfd_shown, status: None, stdin: None, stdout: None, stderr: None }
+    }
+
+    /// The same child, its pidfd (if any) private: `Command` took it without being asked.
+    pub(crate) fn hide_pidfd(mut self) -> Child {
+        self.pidfd_shown = false;
+        self
     }
 
     /// The same child with the parent's ends of its pipes.
@@ -81,10 +98,55 @@ impl Child {
         self.pid as u32
     }
 
-    /// The pidfd, if the spawn took one ([`Stack::with_pidfd`](crate::Stack::with_pidfd); `Command` does by default);
-    /// `None` otherwise, and the child is waited for by pid (see [`Child`]).
-    pub fn pidfd(&self) -> Option<BorrowedFd<'_>> {
-        self.pidfd.as_ref().map(|fd| fd.as_fd())
+    /// The child's [`PidFd`], as std's (unstable) `ChildExt::pidfd`: there when the spawn was
+    /// asked for one ([`Command::create_pidfd(true)`](crate::Command::create_pidfd), or
+    /// `spawn!` with [`Stack::with_pidfd`](crate::Stack::with_pidfd)); otherwise an error of
+    /// kind `Other` saying "No pidfd was created." (std's message; std's kind, `Uncategorized`,
+    /// is unstable). The private pidfd a `Command` takes by default is not shown, as std shows
+    /// none by default.
+    ///
+    /// ```
+    /// use aspawn::Command;
+    /// use std::os::fd::AsRawFd;
+    ///
+    /// let mut child = Command::new("true").create_pidfd(true).spawn()?;
+    /// assert!(child.pidfd()?.as_raw_fd() >= 0);
+    /// child.wait()?;
+    ///
+    /// let mut child = Command::new("true").spawn()?;
+    /// assert_eq!(child.pidfd().unwrap_err().to_string(), "No pidfd was created.");
+    /// child.wait()?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn pidfd(&self) -> io::Result<&PidFd> {
+        match &self.pidfd {
+            Some(fd) if self.pidfd_shown => Ok(fd),
+            _ => Err(io::Error::other("No pidfd was created.")),
+        }
+    }
+
+    /// The child's [`PidFd`], owned, as std's (unstable) `ChildExt::into_pidfd`: consumes the
+    /// `Child` (its pipes are closed) so that nothing waits by pid any more; without a pidfd to
+    /// give (see [`Child::pidfd`]), the `Child` itself comes back, unchanged.
+    ///
+    /// ```
+    /// let child = aspawn::Command::new("sh").args(["-c", "exit 5"]).create_pidfd(true).spawn()?;
+    /// let pidfd = child.into_pidfd().expect("asked for one");
+    /// assert_eq!(pidfd.wait()?.code(), Some(5));
+    ///
+    /// let child = aspawn::Command::new("true").spawn()?;
+    /// let mut child = child.into_pidfd().expect_err("none asked for");
+    /// assert!(child.wait()?.success());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn into_pidfd(mut self) -> Result<PidFd, Child> {
+        match self.pidfd.take() {
+            Some(fd) if self.pidfd_shown => Ok(fd),
+            other => {
+                self.pidfd = other;
+                Err(self)
+            }
+        }
     }
 
     /// The pidfd, opened now (`pidfd_open`) if the spawn took none: for `wait_async`. Before our
@@ -97,7 +159,7 @@ impl Child {
                 pid_of(self.pid),
                 rustix::process::PidfdFlags::empty(),
             )?;
-            self.pidfd = Some(fd);
+            self.pidfd = Some(fd.into());
         }
         Ok(self.pidfd.as_ref().map(|fd| fd.as_fd()).expect("just set"))
     }
@@ -142,6 +204,108 @@ impl Child {
         }
     }
 
+    /// Waits for the child to exit for at most `timeout`: `Ok(Some(status))` once it has
+    /// exited (and is reaped, like [`Child::wait`]), `Ok(None)` if it still runs when the time is
+    /// up (it can be waited for or killed as before). Not std's (the `wait-timeout` crate's
+    /// shape). Unlike `wait`, it leaves `stdin` open. Signals (`EINTR`) neither end the wait
+    /// early nor fail it.
+    ///
+    /// With a pidfd (asked for, or `Command`'s private one) it `poll`s the pidfd, then reaps
+    /// through it. Without one it opens a temporary pidfd (`pidfd_open(pid)`, closed before it
+    /// returns) while the child is known unreaped, so the pid is still the child's unless a
+    /// foreign reaper took it (see [`Child`]: the answer is then `ECHILD`, as from `wait`, and
+    /// in the worst case only after the timeout, if the pid was reused meanwhile). If no fd is
+    /// free for that pidfd it falls back to polling [`Child::try_wait`] with short sleeps
+    /// (at most 10 ms apart).
+    ///
+    /// ```
+    /// use aspawn::Command;
+    /// use std::time::Duration;
+    ///
+    /// let mut child = Command::new("sleep").arg("10").spawn()?;
+    /// assert!(child.wait_timeout(Duration::from_millis(20))?.is_none()); // still running
+    /// child.kill()?;
+    /// let status = child.wait_timeout(Duration::from_secs(60))?.expect("killed");
+    /// assert!(!status.success());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[doc(alias = "waitpid_timeout")]
+    pub fn wait_timeout(&mut self, timeout: Duration) -> io::Result<Option<ExitStatus>> {
+        if let Some(s) = self.status {
+            return Ok(Some(s));
+        }
+        // A timeout no `Instant` can hold waits without limit.
+        let deadline = Instant::now().checked_add(timeout);
+        let temporary: Option<OwnedFd> = match &self.pidfd {
+            Some(_) => None,
+            None => match rustix::process::pidfd_open(
+                pid_of(self.pid),
+                rustix::process::PidfdFlags::empty(),
+            ) {
+                Ok(fd) => Some(fd),
+                // Not ours any more (a foreign reaper): `try_wait` gives `ECHILD`.
+                Err(Errno::SRCH) => return self.try_wait(),
+                Err(Errno::MFILE | Errno::NFILE | Errno::NOMEM) => {
+                    return self.wait_timeout_sleeping(deadline);
+                }
+                Err(e) => return Err(e.into()),
+            },
+        };
+        loop {
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            let readable = {
+                let fd = match (&self.pidfd, &temporary) {
+                    (Some(fd), _) => fd.as_fd(),
+                    (None, Some(fd)) => fd.as_fd(),
+                    (None, None) => unreachable!("a pidfd was opened above"),
+                };
+                let ts = left.map(|l| rustix::event::Timespec {
+                    tv_sec: l.as_secs().min(i64::MAX as u64) as i64,
+                    tv_nsec: l.subsec_nanos().into(),
+                });
+                let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+                match rustix::event::poll(&mut fds, ts.as_ref()) {
+                    Ok(n) => n > 0,
+                    Err(Errno::INTR) => continue,
+                    Err(e) => return Err(e.into()),
+                }
+            };
+            // Readable: exited (reaped now). Timed out: a last look, which also gives `ECHILD`
+            // if the pid was not the child's any more.
+            match self.try_wait()? {
+                Some(s) => return Ok(Some(s)),
+                None if readable => {
+                    // Readable without an exit of ours: the temporary pidfd names a process
+                    // that reused the pid; go on without it.
+                    return self.wait_timeout_sleeping(deadline);
+                }
+                None if left.is_some_and(|l| l.is_zero()) => return Ok(None),
+                None => {}
+            }
+        }
+    }
+
+    /// `wait_timeout` without a pidfd: `try_wait` with growing sleeps, up to 10 ms.
+    fn wait_timeout_sleeping(
+        &mut self,
+        deadline: Option<Instant>,
+    ) -> io::Result<Option<ExitStatus>> {
+        let mut nap = Duration::from_micros(100);
+        loop {
+            if let Some(s) = self.try_wait()? {
+                return Ok(Some(s));
+            }
+            let now = Instant::now();
+            let left = match deadline {
+                Some(d) if d <= now => return Ok(None),
+                Some(d) => d - now,
+                None => nap,
+            };
+            std::thread::sleep(nap.min(left));
+            nap = (nap * 2).min(Duration::from_millis(10));
+        }
+    }
+
     /// Sends `SIGKILL`. Like std, succeeds without effect once the child has been reaped.
     pub fn kill(&mut self) -> io::Result<()> {
         if self.status.is_some() {
@@ -162,6 +326,77 @@ impl Child {
             None => rustix::process::kill_process(pid_of(self.pid), sig),
         }
         .map_err(Into::into)
+    }
+
+    /// Sends signal `sig` to the whole process group the child leads (`kill(-pgid)`): the
+    /// child and every process still in its group, such as the background jobs of a shell, even
+    /// after the child itself has exited (but not been reaped). The child must lead its own
+    /// group: spawned with [`Command::process_group(0)`](crate::Command::process_group) or
+    /// [`Command::setsid(true)`](crate::Command::setsid) (or by a child function that called
+    /// `setpgid(0, 0)`/`setsid`). Not std's; what the `process-wrap` crate and `pueue` build
+    /// by hand.
+    ///
+    /// Fails, sending nothing, with `InvalidInput` if the child is not its group's leader (it
+    /// would signal the parent's own group), and with `ESRCH` once a wait of this `Child`
+    /// has reaped it: the group's id is the child's pid, which may name another group by then.
+    /// So signal the group *before* waiting. Processes that left the group (a shell's jobs
+    /// moved to groups of their own, `setsid` in a grandchild) are not reached; for a session
+    /// leader this is the session's first group. Without a pidfd, a foreign reaper (see
+    /// [`Child`]) could make the pid, and thus the group id, name another group, as with
+    /// [`Child::signal`]; with one, the child is checked unreaped after its group is read.
+    ///
+    /// ```
+    /// use aspawn::Command;
+    /// use std::os::unix::process::ExitStatusExt;
+    ///
+    /// let mut child = Command::new("sh").args(["-c", "sleep 10 & wait"]).process_group(0).spawn()?;
+    /// child.signal_group(15)?; // SIGTERM to the shell and its `sleep`
+    /// assert_eq!(child.wait()?.signal(), Some(15));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn signal_group(&self, sig: i32) -> io::Result<()> {
+        let sig = Signal::from_named_raw(sig)
+            .ok_or_else(|| io::Error::from_raw_os_error(Errno::INVAL.raw_os_error()))?;
+        if self.status.is_some() {
+            return Err(Errno::SRCH.into());
+        }
+        let pid = pid_of(self.pid);
+        let pgid = rustix::process::getpgid(Some(pid))?;
+        if let Some(fd) = &self.pidfd {
+            // The group was read from the pid: make sure it was still our child's then.
+            let opts = WaitIdOptions::EXITED | WaitIdOptions::NOHANG | WaitIdOptions::NOWAIT;
+            rustix::process::waitid(WaitId::PidFd(fd.as_fd()), opts)?;
+        }
+        if pgid != pid {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the child does not lead its own process group: spawn it with \
+                 process_group(0) or setsid(true) to signal its group",
+            ));
+        }
+        rustix::process::kill_process_group(pid, sig).map_err(Into::into)
+    }
+
+    /// Sends `SIGKILL` to the whole process group the child leads: see
+    /// [`Child::signal_group`], whose errors it has. Then [`Child::wait`] reaps the child (the
+    /// group's other members are not its children to reap).
+    ///
+    /// ```
+    /// use aspawn::Command;
+    /// use std::os::unix::process::ExitStatusExt;
+    ///
+    /// let mut child = Command::new("sh").args(["-c", "sleep 10 & wait"]).setsid(true).spawn()?;
+    /// child.kill_group()?;
+    /// assert_eq!(child.wait()?.signal(), Some(9));
+    ///
+    /// let mut alone = Command::new("sleep").arg("10").spawn()?; // in our own group
+    /// assert_eq!(alone.kill_group().unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
+    /// alone.kill()?;
+    /// alone.wait()?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn kill_group(&mut self) -> io::Result<()> {
+        self.signal_group(libc_sig::SIGKILL)
     }
 }
 
@@ -198,6 +433,7 @@ impl fmt::Debug for Child {
         f.debug_struct("Child")
             .field("pid", &self.pid)
             .field("pidfd", &self.pidfd.as_ref().map(|fd| fd.as_raw_fd()))
+            .field("pidfd_shown", &self.pidfd_shown)
             .field("status", &self.status)
             .field("stdin", &self.stdin)
             .field("stdout", &self.stdout)

@@ -327,7 +327,7 @@ pub(crate) const PIDFD_OR_NONE: u8 = 4;
 /// let spawned = aspawn::spawn!(Stack::new()?.with_pidfd().with_release_fd(), exit_3, ())?;
 /// assert!(spawned.release_fd().is_some());
 /// let (mut child, _stack) = spawned.wait_released()?;
-/// assert!(child.pidfd().is_some());
+/// assert!(child.pidfd().is_ok()); // an aspawn::PidFd
 /// assert_eq!(child.wait()?.code(), Some(3));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -139,7 +139,7 @@ fn pdeathsig_fires_when_the_spawning_thread_exits() {
     let spawn_from_a_thread = |sig: Option<i32>| {
         std::thread::spawn(move || {
             let mut cmd = aspawn::Command::new("sleep");
-            cmd.arg("30");
+            cmd.arg("30").create_pidfd(true);
             if let Some(sig) = sig {
                 cmd.pdeathsig(sig);
             }

@@ -419,13 +419,13 @@ fn pidfd_and_pid_agree() {
     assert!(fdinfo.lines().any(|l| l == format!("Pid:\t{pid}")), "{fdinfo}");
     let (mut child, stack) = spawned.wait_released().unwrap();
     assert_eq!(child.pid(), pid);
-    assert!(child.pidfd().is_some());
+    assert!(child.pidfd().is_ok());
     assert_eq!(child.wait().unwrap().code(), Some(7));
     // The default spawn takes none.
     let spawned = aspawn::spawn!(stack, exit_with, (8)).unwrap();
     assert!(spawned.pidfd().is_none());
     let (mut child, _) = spawned.wait_released().unwrap();
-    assert!(child.pidfd().is_none());
+    assert!(child.pidfd().is_err());
     assert_eq!(child.wait().unwrap().code(), Some(8));
 }
 

@@ -83,9 +83,20 @@ fn no_fd_leaks_on_reuse_failure_or_fd_exhaustion() {
     };
     eprintln!("with 0 free fds: std {std_zero:?}, ours {ours_zero:?}");
     assert!(std_zero.is_ok() && ours_zero.is_ok(), "std {std_zero:?}, ours {ours_zero:?}");
-    // The pidfd is kept when an fd is free for it.
+    // A pidfd asked for with `create_pidfd(true)` is required: no fd for it, no spawn.
+    let asked = {
+        let _t = Tight::new(0);
+        aspawn::Command::new("/bin/true").create_pidfd(true).status().map(|s| s.code())
+    };
+    assert_eq!(asked.as_ref().map_err(|e| e.raw_os_error()), Err(Some(24)), "{asked:?}"); // EMFILE
+    // The (private) pidfd is kept when an fd is free for it: one fd more while the child is
+    // unreaped, none with `create_pidfd(false)`.
     let mut child = aspawn::Command::new("/bin/true").spawn().unwrap();
-    assert!(child.pidfd().is_some());
+    assert_eq!(fd_count(), before + 1);
+    assert!(child.wait().unwrap().success());
+    drop(child);
+    let mut child = aspawn::Command::new("/bin/true").create_pidfd(false).spawn().unwrap();
+    assert_eq!(fd_count(), before);
     assert!(child.wait().unwrap().success());
     drop(child);
     assert_eq!(fd_count(), before, "after the Command checks");

@@ -31,13 +31,23 @@
 //! - **An fd map is applied as a map**: with `fd(a, fd_at_b)` and `fd(b, fd_at_a)` the child's
 //!   `a` and `b` are swapped; std applies its `fd` mappings one `dup2` after the other, so the
 //!   second copies what the first put there ("clobbered", in std's own test).
-//! - **`{:#?}` shows aspawn's options too** (after std's fields, when set), and
-//!   `create_pidfd: false` always: aspawn has no such option, a child's pidfd comes from `clone`.
+//! - **A private pidfd by default**: unless told otherwise, the [`Child`] waits and signals
+//!   through a pidfd it took at the clone (std waits by pid), so a foreign reaper cannot make it
+//!   wait for or signal another process; it is dropped, and the child spawned anyway, when no fd
+//!   is free. [`Child::pidfd`] does not show it (std's default has no pidfd), so it answers as
+//!   std's; [`Command::create_pidfd(false)`](Command::create_pidfd) spawns without one, as std.
+//! - **`create_pidfd(true)`, [`PidFd`](crate::PidFd), `Child::pidfd`/`into_pidfd` on stable**
+//!   (std's are unstable, `linux_pidfd`). `Child::pidfd`'s error without one has std's message,
+//!   "No pidfd was created.", but kind `Other`: std's `Uncategorized` is unstable.
+//! - **`{:#?}` shows aspawn's options too** (after std's fields, when set); its `create_pidfd`
+//!   field is the setting, `false` unless `create_pidfd(true)`, as std's.
 //! - **Extras**: `setsid`, `umask`, `rlimit`, `pdeathsig`, `keep_fd`/`fd_map` (which also close
 //!   every other fd), `groups` on stable, [`Command::cgroup`] (the child starts in a cgroup:
 //!   `clone3`'s `CLONE_INTO_CGROUP`, as Go's `UseCgroupFD` and glibc's
 //!   `posix_spawnattr_setcgroup_np`; refused, not ignored, where only legacy `clone` is
-//!   available and by [`Command::exec`]), and a choice of [`StackPool`].
+//!   available and by [`Command::exec`]), a choice of [`StackPool`], and on the [`Child`]:
+//!   [`Child::wait_timeout`], [`Child::signal_group`]/[`Child::kill_group`] (the process group
+//!   the child leads), [`Child::signal`].
 
 pub(crate) mod child;
 mod convert;
@@ -106,6 +116,9 @@ pub struct Command {
     umask: Option<u32>,
     rlimits: [Option<(u64, u64)>; child::RLIMITS],
     pdeathsig: Option<i32>,
+    /// `create_pidfd`: `None` for a private pidfd (dropped if no fd is free), `Some(true)` for
+    /// one the `Child` shows (required), `Some(false)` for none.
+    create_pidfd: Option<bool>,
     /// `child fd -> the parent's fd` (our own duplicate, close-on-exec; or, from `fd`, the
     /// caller's fd itself).
     fd_map: BTreeMap<i32, OwnedFd>,
@@ -182,6 +195,7 @@ impl Command {
             umask: None,
             rlimits: [None; child::RLIMITS],
             pdeathsig: None,
+            create_pidfd: None,
             fd_map: BTreeMap::new(),
             spent_by_spawn: std::collections::BTreeSet::new(),
             close_others: false,
@@ -397,6 +411,37 @@ impl Command {
     /// miss it.
     pub fn pdeathsig(&mut self, sig: i32) -> &mut Command {
         self.pdeathsig = Some(sig);
+        self
+    }
+
+    /// Whether the spawned [`Child`] gets a [`PidFd`](crate::PidFd) it shows, as std's
+    /// (unstable) `CommandExt::create_pidfd` (`CLONE_PIDFD`; std's default is `false`, ours
+    /// too as far as [`Child::pidfd`] can tell).
+    ///
+    /// - `true`: [`Child::pidfd`] and [`Child::into_pidfd`] give the pidfd, and the `Child`
+    ///   waits and signals through it. If no fd is free for it, the spawn fails with `EMFILE`
+    ///   (std fails the same way).
+    /// - `false`: no pidfd at all, as std's default: one fd fewer while the child runs, and the
+    ///   `Child` waits for its pid (see [`Child`] for what a foreign reaper can then do).
+    /// - not called (the default): the `Child` still waits and signals through a pidfd of its
+    ///   own, which [`Child::pidfd`] does not show (std's default has none); it is dropped,
+    ///   and the child spawned anyway, when no fd is free for it.
+    ///
+    /// ```
+    /// use aspawn::Command;
+    ///
+    /// let mut child = Command::new("true").create_pidfd(true).spawn()?;
+    /// let pidfd = child.pidfd()?; // aspawn::PidFd
+    /// assert!(pidfd.wait()?.success());
+    /// assert!(child.wait().is_err()); // reaped through the pidfd: the Child's wait is ECHILD
+    ///
+    /// let mut child = Command::new("true").create_pidfd(false).spawn()?;
+    /// assert!(child.pidfd().is_err());
+    /// assert!(child.wait()?.success());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn create_pidfd(&mut self, val: bool) -> &mut Command {
+        self.create_pidfd = Some(val);
         self
     }
 
@@ -639,7 +684,15 @@ impl Command {
     }
 
     fn spawn_once(&mut self, defaults: [Default_; 3], opts: u8) -> io::Result<PendingChild> {
-        let prepared = self.prepare(defaults)?;
+        use crate::stack::{PIDFD_OR_NONE, WANT_PIDFD};
+        let rest = opts & !(WANT_PIDFD | PIDFD_OR_NONE);
+        let opts = match self.create_pidfd {
+            None => opts,
+            Some(true) => rest | WANT_PIDFD,
+            Some(false) => rest,
+        };
+        let mut prepared = self.prepare(defaults)?;
+        prepared.pipes.show_pidfd = self.create_pidfd == Some(true);
         let stack = self.stack_for(&prepared)?;
         let spawned = match self.spawn_on(stack, &prepared, opts) {
             Err(e) => match e.kind() {
@@ -1086,9 +1139,9 @@ impl Command {
         if self.pgroup.is_some() {
             d.field("pgroup", &self.pgroup);
         }
-        // std prints its (unstable) `create_pidfd` option on Linux; aspawn has no such option
-        // (a `Child` gets its pidfd from `clone` itself), so this shows std's default.
-        d.field("create_pidfd", &false);
+        // std prints its (unstable) `create_pidfd` option on Linux: the setting, `false` unless
+        // `create_pidfd(true)` (the private pidfd of the default is not std's to show).
+        d.field("create_pidfd", &(self.create_pidfd == Some(true)));
         // aspawn's own options, which std's `Command` does not have.
         if self.setsid {
             d.field("setsid", &self.setsid);

@@ -32,7 +32,8 @@ impl PendingChild {
         self.spawned.pid() as u32
     }
 
-    /// The child's pidfd (`Command` takes one unless no fd was free); `None` once
+    /// The child's pidfd (`Command` takes one unless no fd was free, or
+    /// [`Command::create_pidfd(false)`](super::Command::create_pidfd) said not to); `None` once
     /// [`PendingChild::try_released`] has returned `Some` (the [`Child`] it gave has it then).
     pub fn pidfd(&self) -> Option<BorrowedFd<'_>> {
         self.spawned.pidfd()
@@ -81,7 +82,12 @@ impl PendingChild {
 pub(crate) fn finish(pipes: Option<Pipes>, r: spawned::Released) -> io::Result<Child> {
     let pipes = pipes.unwrap_or_default();
     match r {
-        Ok((inner, _stack)) => Ok(inner.with_pipes(pipes.stdin, pipes.stdout, pipes.stderr)),
+        Ok((inner, _stack)) => {
+            let child = inner.with_pipes(pipes.stdin, pipes.stdout, pipes.stderr);
+            // A pidfd the `Command` took without being asked serves its waits only, as std
+            // shows none by default.
+            Ok(if pipes.show_pidfd { child } else { child.hide_pidfd() })
+        }
         // Dropping the failure reaps the child; the stack goes back to its pool.
         Err(failed) => Err(failed.into()),
     }

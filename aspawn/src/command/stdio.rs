@@ -160,4 +160,6 @@ pub(crate) struct Pipes {
     pub(crate) stdin: Option<ChildStdin>,
     pub(crate) stdout: Option<ChildStdout>,
     pub(crate) stderr: Option<ChildStderr>,
+    /// `Command::create_pidfd(true)`: the `Child` shows its pidfd (else it is private).
+    pub(crate) show_pidfd: bool,
 }
