@@ -6,13 +6,13 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::process::{ChildStderr, ChildStdin, ChildStdout, ExitStatus, Output};
 use std::time::{Duration, Instant};
 
+use crate::exit_status::to_exit_status;
 use crate::pidfd::PidFd;
 
 use rustix::event::{PollFd, PollFlags};
 use rustix::process::{Signal, WaitId, WaitIdOptions};
 
 use rustix::io::Errno;
-use std::os::unix::process::ExitStatusExt;
 
 /// A child process, in std's shape: what `spawn!`'s release and
 /// [`Command::spawn`](crate::Command::spawn) both give. The parent's ends of the pipes that
@@ -482,16 +482,5 @@ fn drain(r: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<bool> {
         Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(true),
         Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(true),
         Err(e) => Err(e),
-    }
-}
-
-/// Converts `waitid`'s `siginfo` into std's wait-status encoding.
-pub(crate) fn to_exit_status(st: &rustix::process::WaitIdStatus) -> ExitStatus {
-    if let Some(code) = st.exit_status() {
-        ExitStatus::from_raw((code & 0xff) << 8)
-    } else if let Some(sig) = st.terminating_signal() {
-        ExitStatus::from_raw((sig & 0x7f) | if st.dumped() { 0x80 } else { 0 })
-    } else {
-        ExitStatus::from_raw(0)
     }
 }

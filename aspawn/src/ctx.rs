@@ -22,9 +22,9 @@ use linux_raw_sys::general as k;
 
 use crate::arg::{Argv, CStrRef, Envp, Fd};
 use crate::engine::sys::{self, call};
-use crate::engine::{NESTED_AT_EXEC, NESTED_EXITING, NESTED_RUNNING};
-use crate::error::{Errno, Failure};
+use crate::error::Errno;
 use crate::stack::Header;
+use crate::stack::{NESTED_AT_EXEC, NESTED_EXITING, NESTED_RUNNING};
 
 /// The child's context: made only by the engine's trampoline, in the child, and passed to the
 /// `#[aspawn::child]` function. Every system call the child may make is a method here.
@@ -1702,76 +1702,6 @@ impl Ctx {
             }
         }
         Err(if seen_eacces { Errno::ACCESS } else { last })
-    }
-
-    /// Spawns a grandchild running the `#[aspawn::child]` function `F` with `args` (the seed's
-    /// `aspawn_rec`): written `cx.spawn(f, (a, b))` in a child body.
-    ///
-    /// The grandchild runs on the free part of this child's own stack with
-    /// `clone(CLONE_VM | CLONE_VFORK)`: this child — never the thread that called `spawn!` — is
-    /// suspended until the grandchild execs or exits. The grandchild inherits this child's
-    /// state: signal handlers reset, this child's current signal mask (its `restore_sigmask`
-    /// restores the original caller's mask), the same fds.
-    ///
-    /// What it guarantees:
-    /// - **Returns** the grandchild's pid (a child of this process, inherited by the program it
-    ///   execs) once the grandchild has exec'd, or has left through its own `exit` (a function
-    ///   returning an `i32`); its [`Failure`] if it reported one (it is reaped then); a failure
-    ///   of step `"killed before exec"` with `EINTR` if a signal ended it before it reached an
-    ///   exec (reaped too; a signal that lands inside a successful `execve` counts as after it);
-    ///   a failure of step `"clone"` if it could not be made (`EAGAIN` past 15 nested levels).
-    /// - **Never returns while a task it made can still run on the stack**: if the grandchild
-    ///   was killed while its own `Ctx::spawn` child ran, this waits for that one too.
-    /// - **The stack outlives every task on it**: the release seen by the parent
-    ///   ([`Spawned::wait_released`](crate::Spawned::wait_released) and the other ways) waits for
-    ///   the child and for every grandchild, at every level, to have exec'd or exited — also when
-    ///   the child is killed ([`Spawned::kill`](crate::Spawned::kill), the OOM killer, a
-    ///   `pdeathsig`) while its grandchild still runs. A killed child does not kill its
-    ///   grandchildren, so a grandchild blocked forever pins the stack.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use aspawn::{Argv, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};
-    ///
-    /// #[aspawn::child]
-    /// fn say(cx: &Ctx, out: Fd, argv: Argv, envp: Envp) -> ChildResult {
-    ///     cx.dup2(out, Fd::STDOUT).context("dup2")?;
-    ///     cx.execve(c"/bin/echo", argv, envp).context("execve")
-    /// }
-    ///
-    /// // Starts `say` as a grandchild, on the free part of its own stack; once that has exec'd, it
-    /// // runs `echo` itself.
-    /// #[aspawn::child]
-    /// fn two(cx: &Ctx, out: Fd, first: Argv, second: Argv, envp: Envp) -> ChildResult {
-    ///     cx.spawn(say, (out, first, envp))?;
-    ///     say(cx, out, second, envp)
-    /// }
-    ///
-    /// let (reader, writer) = std::io::pipe()?;
-    /// let spawned = aspawn::spawn!(
-    ///     Stack::new()?,
-    ///     two,
-    ///     (&writer, &["echo", "first"], &["echo", "second"], Envp::empty())
-    /// )?;
-    /// let (mut child, _stack) = spawned.wait_released()?;
-    /// drop(writer);
-    /// assert!(child.wait()?.success());
-    /// // The grandchild has exec'd before `spawn` returned, but may print after its parent.
-    /// let text = std::io::read_to_string(reader)?;
-    /// let mut lines: Vec<&str> = text.lines().collect();
-    /// lines.sort();
-    /// assert_eq!(lines, ["first", "second"]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    ///
-    /// # References
-    /// - [Linux](https://man7.org/linux/man-pages/man2/clone.2.html)
-    #[doc(alias = "aspawn_rec")]
-    #[doc(alias = "clone")]
-    #[inline]
-    pub fn spawn<F: crate::contract::ChildFn>(&self, args: F::Args) -> Result<i32, Failure> {
-        crate::engine::spawn_nested::<F>(self, args)
     }
 
     /// `exit_group(code)`—Ends the child with `code`, without running any destructor or handler.

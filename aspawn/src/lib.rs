@@ -86,6 +86,7 @@ mod ctx;
 mod engine;
 mod environ;
 mod error;
+mod exit_status;
 mod pidfd;
 mod placer;
 mod pool;

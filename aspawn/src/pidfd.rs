@@ -8,7 +8,7 @@ use std::process::ExitStatus;
 use rustix::io::Errno;
 use rustix::process::{Signal, WaitId, WaitIdOptions};
 
-use crate::child::to_exit_status;
+use crate::exit_status::to_exit_status;
 
 /// A pidfd: a file descriptor that refers to one process, and to no other even after that
 /// process has been reaped and its pid reused (`pidfd_open(2)`). std's unstable

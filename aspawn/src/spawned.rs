@@ -22,9 +22,12 @@ use rustix::process::{Signal, WaitId, WaitIdOptions};
 #[allow(unused_imports)] // named by the docs
 pub use crate::child::Child;
 use crate::child::pid_of;
-use crate::engine::CloneMode;
+use crate::contract::ChildFn;
+use crate::engine::{CloneMode, Started};
 use crate::error::{Errno, Failure};
-use crate::stack::Stack;
+use crate::placer::Placer;
+use crate::spawn_error::SpawnError;
+use crate::stack::{Launch, Stack};
 
 /// A child that has been cloned and may not have exec'd yet. Returned by `spawn!` at once.
 ///
@@ -95,14 +98,18 @@ pub struct Spawned {
 pub type Released = Result<(Child, Stack), ChildFailed>;
 
 impl Spawned {
-    pub(crate) fn new(
-        pid: i32,
-        pidfd: Option<OwnedFd>,
-        report_r: Option<OwnedFd>,
-        stack: Stack,
-        mode: CloneMode,
-    ) -> Spawned {
-        Spawned { pid, pidfd, report_r, stack: Some(stack), mode }
+    /// Frees what dropped, unreleased `Spawned`s left behind, then starts `F` through the
+    /// engine, with the arguments `place` puts into the stack.
+    pub(crate) fn launch<F, P>(launch: impl Into<Launch>, place: P) -> Result<Spawned, SpawnError>
+    where
+        F: ChildFn,
+        P: FnOnce(&mut Placer<'_>) -> Result<F::Args, SpawnError>,
+    {
+        // One load when no unreleased `Spawned` was dropped.
+        sweep_graveyard();
+        let Started { pid, pidfd, report_r, stack, mode } =
+            crate::engine::spawn::<F, P>(launch, place)?;
+        Ok(Spawned { pid, pidfd, report_r, stack: Some(stack), mode })
     }
 
     /// The child's process id, known at once.
@@ -444,7 +451,7 @@ impl Grave {
                 return true;
             }
             crate::engine::dumpable::settle(h.cred_marks.swap(0, Ordering::Relaxed));
-            self.tries = if h.exit_state.load(Ordering::Acquire) == crate::engine::NESTED_EXITING {
+            self.tries = if h.exit_state.load(Ordering::Acquire) == crate::stack::NESTED_EXITING {
                 64
             } else {
                 1

@@ -37,7 +37,7 @@ pub(crate) const MAX_NESTED: usize = 15;
 /// Bytes that must stay free below the placed arguments for the child's own frames
 /// (the trampoline, the user function, `execvp`'s path buffer of `PATH_MAX` bytes).
 ///
-/// A spawn whose arguments would leave less fails with [`SpawnErrorKind::StackTooSmall`], and
+/// A spawn whose arguments would leave less fails with [`SpawnErrorKind::StackTooSmall`](crate::SpawnErrorKind::StackTooSmall), and
 /// every stack has at least twice this much:
 ///
 /// ```
@@ -51,6 +51,13 @@ pub const MIN_CHILD_STACK: usize = 16 * 1024;
 const GUARD_SIZE: usize = 64 * 1024;
 #[cfg(not(target_arch = "aarch64"))]
 const GUARD_SIZE: usize = 4096;
+
+/// What became of a grandchild, as far as it could tell its parent before the `CLONE_VFORK`
+/// wait ended: still running (so, if the wait ended, killed), inside an exec helper's `execve`,
+/// or leaving through its own `exit`.
+pub(crate) const NESTED_RUNNING: u32 = 0;
+pub(crate) const NESTED_AT_EXEC: u32 = 1;
+pub(crate) const NESTED_EXITING: u32 = 2;
 
 /// The shared words at the top of the stack.
 ///
@@ -160,7 +167,7 @@ impl Stack {
     /// twice [`MIN_CHILD_STACK`]) plus the guard.
     ///
     /// A debug build's child frames are large; arguments that do not fit are a
-    /// [`SpawnError`] of kind [`StackTooSmall`](SpawnErrorKind::StackTooSmall), which hands the
+    /// [`SpawnError`](crate::SpawnError) of kind [`StackTooSmall`](crate::SpawnErrorKind::StackTooSmall), which hands the
     /// stack back:
     ///
     /// ```
@@ -436,7 +443,7 @@ impl Launch {
     /// several children into one cgroup, pass a duplicate each time (`dir.try_clone()?`, one
     /// `fcntl` per spawn) — std's `File::open` makes it close-on-exec, so the child does not keep
     /// it either way. The kernel checks the cgroup at the spawn, which then fails with its errno
-    /// ([`SpawnErrorKind::Os`], call `"clone3"`): `EBADF` when `dir` is not a cgroup2 directory
+    /// ([`SpawnErrorKind::Os`](crate::SpawnErrorKind::Os), call `"clone3"`): `EBADF` when `dir` is not a cgroup2 directory
     /// (a regular file, a cgroup v1 directory), `EOPNOTSUPP` for a cgroup that cannot hold
     /// processes (of type "domain invalid", below a threaded domain), `EBUSY` for one whose
     /// `cgroup.subtree_control` enables controllers (cgroup v2's "no internal processes" rule),
@@ -445,7 +452,7 @@ impl Launch {
     ///
     /// Legacy `clone` cannot do this. When the process spawns with it (`clone3` refused by a
     /// seccomp filter, an older kernel, or `ASPAWN_CLONE_MODE=legacy`), the spawn fails with
-    /// [`SpawnErrorKind::Unsupported`] rather than start the child outside the cgroup.
+    /// [`SpawnErrorKind::Unsupported`](crate::SpawnErrorKind::Unsupported) rather than start the child outside the cgroup.
     ///
     /// ```
     /// use aspawn::{Argv, CStrRef, ChildResult, Ctx, Envp, Fd, ResultExt, Stack};

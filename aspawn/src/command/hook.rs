@@ -209,7 +209,7 @@ impl super::Command {
         let exec_args = args.clone();
         self.__set_hook(
             move |stack: Stack, plan: &super::Prepared<'_>| {
-                crate::engine::spawn::<Hooked<H, A>, _>(stack, |p| {
+                crate::spawned::Spawned::launch::<Hooked<H, A>, _>(stack, |p| {
                     Ok((plan.place(p)?, args.clone().place(p)?))
                 })
             },

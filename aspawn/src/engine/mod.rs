@@ -31,6 +31,9 @@
 #[cfg_attr(target_arch = "aarch64", path = "arch/aarch64.rs")]
 mod arch;
 pub(crate) mod dumpable;
+mod nested;
+#[cfg(aspawn_nopanic)]
+mod nopanic;
 pub(crate) mod sys;
 
 use core::sync::atomic::{AtomicU8, AtomicU32, Ordering};
@@ -43,34 +46,7 @@ use crate::ctx::Ctx;
 use crate::error::Errno;
 use crate::placer::Placer;
 use crate::spawn_error::{SpawnError, SpawnErrorKind};
-use crate::spawned::Spawned;
 use crate::stack::{CgroupDir, Header, Launch, PIDFD_OR_NONE, Stack, WANT_PIDFD, WANT_RELEASE_FD};
-
-/// Defence in depth for docs/SOUNDNESS.md item 3, in the spirit of dtolnay's `no-panic`: built with
-/// `--cfg aspawn_nopanic` in release mode, every child entry holds a value whose drop glue names a
-/// symbol that does not exist. If anything the child runs (the engine, `Ctx`, the user's checked
-/// function) could unwind, the compiler keeps a landing pad that runs that drop, and the link
-/// fails. `.ci/run` builds the tests this way.
-#[cfg(aspawn_nopanic)]
-mod nopanic {
-    pub(super) struct Proof;
-
-    unsafe extern "C" {
-        #[cfg_attr(
-            not(aspawn_nopanic_diag),
-            link_name = "\n\naspawn: a child path can panic (found by the aspawn_nopanic link check)\n\n"
-        )]
-        #[cfg_attr(aspawn_nopanic_diag, link_name = "abort")]
-        fn child_path_can_panic() -> !;
-    }
-
-    impl Drop for Proof {
-        fn drop(&mut self) {
-            // SAFETY: never runs: it exists only to fail the link when reachable.
-            unsafe { child_path_can_panic() }
-        }
-    }
-}
 
 /// Which clone the engine uses (the fallback chain below), decided once per process and cached.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -157,7 +133,7 @@ unsafe extern "C" fn child_entry<F: ChildFn>(block: *const Block<F::Args>) -> ! 
     let _proof = nopanic::Proof;
     // SAFETY: the parent placed a valid block in the stack, which stays ours until we exit/exec.
     let b = unsafe { &*block };
-    reset_signals(b.reset_handlers);
+    sys::reset_signals(b.reset_handlers);
     // SAFETY: the header lives at the top of our stack.
     let state = unsafe { &(*b.header).exit_state } as *const AtomicU32;
     let cx = Ctx::new(b.report_fd, b.saved_mask, b.header, 0, false, state);
@@ -173,195 +149,6 @@ unsafe extern "C" fn child_entry<F: ChildFn>(block: *const Block<F::Args>) -> ! 
             cx.exit(127)
         }
     }
-}
-
-/// What became of a grandchild, as far as it could tell its parent before the `CLONE_VFORK`
-/// wait ended: still running (so, if the wait ended, killed), inside an exec helper's `execve`,
-/// or leaving through its own `exit`.
-pub(crate) const NESTED_RUNNING: u32 = 0;
-pub(crate) const NESTED_AT_EXEC: u32 = 1;
-pub(crate) const NESTED_EXITING: u32 = 2;
-
-/// What a grandchild reads (a local of the suspended child, docs/SOUNDNESS.md item 5: the child cannot run
-/// while `CLONE_VFORK` holds it, so the local stays valid and unaliased).
-struct NestedBlock<A> {
-    args: A,
-    report_fd: i32,
-    saved_mask: Option<u64>,
-    header: *const Header,
-    /// The grandchild's nesting level (1 for a child's `Ctx::spawn`).
-    depth: u32,
-    /// Whether the grandchild must reset the signal handlers itself: its parent runs in the
-    /// caller's process (`Command::exec`'s hook), whose handlers are the real ones.
-    reset_handlers: bool,
-    /// `NESTED_RUNNING`, `NESTED_AT_EXEC` or `NESTED_EXITING`, stored by the grandchild.
-    state: *const AtomicU32,
-    /// Where the grandchild writes its failure: errno, then the step.
-    failure: *mut Option<crate::error::Failure>,
-}
-
-/// The grandchild's first frame: like [`child_entry`], but its failure goes to the suspended
-/// child's local, not to the stack header (which belongs to the child's own release).
-///
-/// # Safety
-///
-/// Only `clone_vfork_here` calls it, with the block `spawn_nested` made.
-unsafe extern "C" fn nested_entry<F: ChildFn>(block: *const NestedBlock<F::Args>) -> ! {
-    #[cfg(aspawn_nopanic)]
-    let _proof = nopanic::Proof;
-    // SAFETY: the block is a local of the child, suspended until we exec or exit.
-    let b = unsafe { &*block };
-    if b.reset_handlers {
-        reset_signals(true);
-    }
-    let cx = Ctx::new(b.report_fd, b.saved_mask, b.header, b.depth, false, b.state);
-    match F::call(&cx, b.args).into_exit() {
-        Ok(code) => cx.exit(code),
-        Err(failure) => {
-            // SAFETY: as above; the child reads it only after we exit.
-            unsafe { b.failure.write(Some(failure)) };
-            cx.exit(127)
-        }
-    }
-}
-
-/// `cx.spawn(f, args)`: runs `f(args)` in a grandchild on the free part of the child's own stack,
-/// with `CLONE_VM | CLONE_VFORK`: the child (never the caller of `spawn!`) waits until the
-/// grandchild has exec'd or exited. Returns its pid, or its failure (then it is reaped).
-///
-/// The grandchild's level word in the stack header (`Header::tids`) is written by the kernel
-/// before the grandchild runs and cleared at its exec or exit, so the parent's release also waits
-/// for it when this child is killed during the `CLONE_VFORK` wait. Before returning, this waits
-/// until every deeper level is clear too: a grandchild killed while its own `Ctx::spawn` child
-/// runs ends our wait early, and neither may we reuse the stack below us, nor our caller exec
-/// or exit while such a task runs on the stack.
-#[inline(never)]
-pub(crate) fn spawn_nested<F: ChildFn>(
-    cx: &Ctx,
-    args: F::Args,
-) -> Result<i32, crate::error::Failure> {
-    use crate::error::Failure;
-    let depth = cx.depth.wrapping_add(1);
-    // SAFETY: the Ctx's header is the one of the stack we run on, valid while we run.
-    let header = unsafe { &*cx.header };
-    let Some(word) = header.tids.get(depth as usize) else {
-        return Err(Failure::new(Errno::AGAIN, "clone"));
-    };
-    let mut failure: Option<Failure> = None;
-    let state = AtomicU32::new(NESTED_RUNNING);
-    // The mask the grandchild's `restore_sigmask` (and its exec helpers) give back: this task's
-    // own, as a forked child inherits it. Where this task set one itself, that is its current
-    // mask, read here; otherwise the one it would restore itself (the spawning thread's, or
-    // `None`: it still runs with it, and so will the grandchild).
-    let mut grand_mask = cx.saved_mask.get();
-    if cx.mask_set.get() {
-        let mut current = 0u64;
-        if sys::sigprocmask(k::SIG_BLOCK, Some(&0u64), Some(&mut current)).is_err() {
-            return Err(Failure::new(Errno::INVAL, "rt_sigprocmask"));
-        }
-        grand_mask = Some(current);
-    }
-    let mut block = NestedBlock::<F::Args> {
-        args,
-        report_fd: cx.report_fd,
-        saved_mask: grand_mask,
-        header: cx.header,
-        depth,
-        reset_handlers: cx.in_place,
-        state: &state,
-        failure: &mut failure,
-    };
-    let entry: unsafe extern "C" fn(*const NestedBlock<F::Args>) -> ! = nested_entry::<F>;
-    let flags = (k::CLONE_VM
-        | k::CLONE_VFORK
-        | k::CLONE_PARENT_SETTID
-        | k::CLONE_CHILD_CLEARTID
-        | k::SIGCHLD) as usize;
-    // In `Command::exec`'s hook we run in the caller's own process, with its signal mask and
-    // handlers: block every signal across the clone, as the engine does for a spawn, so that no
-    // handler runs in the grandchild before it has reset them (items 4 and F3 of the `soundness` module).
-    let mut old_mask = 0u64;
-    if cx.in_place {
-        if sys::sigprocmask(k::SIG_SETMASK, Some(&!0u64), Some(&mut old_mask)).is_err() {
-            return Err(Failure::new(Errno::INVAL, "rt_sigprocmask"));
-        }
-        // The grandchild starts with every signal blocked: it must know the mask to give back
-        // even where this task never recorded one.
-        block.saved_mask = block.saved_mask.or(Some(old_mask));
-    }
-    // SAFETY: the grandchild runs below our stack pointer on our own stack while we are suspended
-    // (CLONE_VFORK); `block` and `state` outlive the call and the wait below; `word` is in the
-    // header of the stack we run on, which outlives every task on it; `entry` never returns.
-    let ret = unsafe {
-        arch::clone_vfork_here(
-            flags,
-            entry as usize,
-            &block as *const NestedBlock<F::Args> as usize,
-            word as *const AtomicU32 as *mut u32,
-        )
-    };
-    if cx.in_place {
-        let _ = sys::sigprocmask(k::SIG_SETMASK, Some(&old_mask), None);
-    }
-    let pid = match sys::check(ret) {
-        Ok(pid) => pid as i32,
-        Err(e) => return Err(Failure::new(e, "clone")),
-    };
-    // Our wait ended at the grandchild's exec or exit; a task it made may still run below us.
-    let mut level = depth as usize;
-    while let Some(w) = header.tids.get(level) {
-        let v = w.load(Ordering::Acquire);
-        if v == 0 {
-            level = level.wrapping_add(1);
-        } else {
-            sys::futex_wait(w, v);
-        }
-    }
-    // SAFETY: the grandchild is gone from our stack (exec'd or exited); read what it wrote through
-    // a volatile read, as the compiler did not see the write.
-    let reported = unsafe { core::ptr::read_volatile(&failure) };
-    let outcome = match reported {
-        Some(f) => Err(f),
-        None => match state.load(Ordering::Acquire) {
-            // Neither exec nor exit: a signal ended it before it could exec.
-            NESTED_RUNNING => Err(Failure::new(Errno::INTR, "killed before exec")),
-            _ => Ok(pid),
-        },
-    };
-    if outcome.is_err() {
-        // Reap it: it has exited (with 127 after writing its report), or is exiting.
-        loop {
-            // SAFETY: wait4(pid, NULL, __WALL, NULL).
-            let r =
-                unsafe { sys::call(k::__NR_wait4, [pid as usize, 0, k::__WALL as usize, 0, 0, 0]) };
-            if r != Err(Errno::INTR) {
-                break;
-            }
-        }
-    }
-    outcome
-}
-
-/// Resets every handler the parent installed to `SIG_DFL`, keeping `SIG_IGN`, and resets `SIGPIPE`
-/// (which Rust programs ignore) as std does. With `CLONE_CLEAR_SIGHAND` only `SIGPIPE` is left.
-#[inline(always)]
-fn reset_signals(all: bool) {
-    if all {
-        let mut sig = 1;
-        while sig <= 64 {
-            if sig != k::SIGKILL as i32 && sig != k::SIGSTOP as i32 {
-                let mut old = sys::KernelSigaction { handler: 0, flags: 0, restorer: 0, mask: 0 };
-                if sys::sigaction(sig, None, Some(&mut old)).is_ok()
-                    && old.handler != sys::SIG_DFL
-                    && old.handler != sys::SIG_IGN
-                {
-                    let _ = sys::set_disposition(sig, sys::SIG_DFL);
-                }
-            }
-            sig += 1;
-        }
-    }
-    let _ = sys::set_disposition(k::SIGPIPE as i32, sys::SIG_DFL);
 }
 
 /// The running kernel's `major.minor`, read once (`uname`) and cached: 0 unknown, otherwise
@@ -412,6 +199,18 @@ fn must_block(mode: CloneMode) -> bool {
     mode != CloneMode::Clone3ClearSighand || !kernel_at_least(5, 16)
 }
 
+/// A child the engine has started: what its handle (`Spawned`) is made of.
+pub(crate) struct Started {
+    pub(crate) pid: i32,
+    /// With `CLONE_PIDFD`.
+    pub(crate) pidfd: Option<OwnedFd>,
+    /// The read end of the wake-up pipe, with the release fd.
+    pub(crate) report_r: Option<OwnedFd>,
+    /// The stack the child runs on, until its release.
+    pub(crate) stack: Stack,
+    pub(crate) mode: CloneMode,
+}
+
 /// Places the arguments, clones, and returns at once.
 ///
 /// Syscalls on this path, by default: the clone only on Linux ≥ 5.16 with `clone3` and
@@ -422,7 +221,7 @@ fn must_block(mode: CloneMode) -> bool {
 /// With a cgroup ([`Launch::with_cgroup`]), the clone is `clone3` with `CLONE_INTO_CGROUP`;
 /// the rung below `clone3`, legacy `clone`, cannot place a child in a cgroup, so where the spawn
 /// would take it, it fails with `SpawnErrorKind::Unsupported` instead, having started nothing.
-pub(crate) fn spawn<F, P>(launch: impl Into<Launch>, place: P) -> Result<Spawned, SpawnError>
+pub(crate) fn spawn<F, P>(launch: impl Into<Launch>, place: P) -> Result<Started, SpawnError>
 where
     F: ChildFn,
     P: FnOnce(&mut Placer<'_>) -> Result<F::Args, SpawnError>,
@@ -430,8 +229,6 @@ where
     // `cgroup` (the directory fd, owned or lent) stays open until this function returns.
     let Launch { mut stack, opts, cgroup } = launch.into();
     let cgroup_fd = cgroup.as_ref().map(CgroupDir::raw);
-    // One load when no unreleased `Spawned` was dropped.
-    crate::spawned::sweep_graveyard();
     let header: *const Header = stack.header();
     let lo = stack.lo();
     let placed = {
@@ -547,7 +344,7 @@ where
                 drop(w);
                 r
             });
-            Ok(Spawned::new(pid, pidfd, report_r, stack, mode))
+            Ok(Started { pid, pidfd, report_r, stack, mode })
         }
         Err(e) => {
             stack.header().tid().store(0, Ordering::Relaxed);

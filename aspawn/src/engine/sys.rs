@@ -5,6 +5,8 @@
 //! `linux-raw-sys`.
 #![allow(unsafe_code)]
 
+use linux_raw_sys::general as k;
+
 use crate::error::Errno;
 
 pub(crate) use super::arch::exit_group;
@@ -137,6 +139,28 @@ pub(crate) unsafe fn c_strlen(s: *const core::ffi::c_char) -> usize {
         n += 1;
     }
     n
+}
+
+/// Resets every handler the parent installed to `SIG_DFL`, keeping `SIG_IGN`, and resets `SIGPIPE`
+/// (which Rust programs ignore) as std does. With `CLONE_CLEAR_SIGHAND` only `SIGPIPE` is left.
+#[inline(always)]
+pub(crate) fn reset_signals(all: bool) {
+    if all {
+        let mut sig = 1;
+        while sig <= 64 {
+            if sig != k::SIGKILL as i32 && sig != k::SIGSTOP as i32 {
+                let mut old = KernelSigaction { handler: 0, flags: 0, restorer: 0, mask: 0 };
+                if sigaction(sig, None, Some(&mut old)).is_ok()
+                    && old.handler != SIG_DFL
+                    && old.handler != SIG_IGN
+                {
+                    let _ = set_disposition(sig, SIG_DFL);
+                }
+            }
+            sig += 1;
+        }
+    }
+    let _ = set_disposition(k::SIGPIPE as i32, SIG_DFL);
 }
 
 #[cfg(test)]

@@ -109,7 +109,7 @@ pub fn spawn<F: ChildFn, S: Place<F::Args>>(
     launch: impl Into<crate::stack::Launch>,
     sources: S,
 ) -> Result<Spawned, SpawnError> {
-    crate::engine::spawn::<F, _>(launch.into(), move |p| sources.place(p))
+    Spawned::launch::<F, _>(launch.into(), move |p| sources.place(p))
 }
 
 /// Forces a clone mode for later spawns (`None`: probe again). For tests of every rung.
