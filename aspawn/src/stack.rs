@@ -376,7 +376,7 @@ impl Launch {
     ///
     /// let launch = Stack::new()?.with_release_fd().with_pidfd();
     /// let (child, _stack) = aspawn::spawn!(launch, exit_0, ())?.wait_released()?;
-    /// assert!(child.pidfd().is_some());
+    /// assert!(child.pidfd().is_ok());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[doc(alias = "create_pidfd")]
@@ -560,7 +560,7 @@ impl Stack {
     /// let spawned = aspawn::spawn!(Stack::new()?.with_pidfd(), exit_0, ())?;
     /// assert!(spawned.pidfd().is_some());
     /// let (mut child, _stack) = spawned.wait_released()?;
-    /// assert!(child.pidfd().is_some()); // the Child waits and signals through it
+    /// assert!(child.pidfd().is_ok()); // the Child waits and signals through it
     /// assert!(child.wait()?.success());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
