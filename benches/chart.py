@@ -11,7 +11,8 @@ aspawn-benches` run; under $CARGO_TARGET_DIR or $CRITERION_HOME when set, as cri
 With --readme README.md it also replaces the text between the lines
 `<!-- bench:begin -->` and `<!-- bench:end -->` of that file with the tables.
 
-Only the python3 standard library is used. Run from the workspace root:
+The chart is drawn with matplotlib (`python3 -m pip install matplotlib`). Run from the
+workspace root:
 
     python3 benches/chart.py --readme README.md
 """
@@ -23,13 +24,14 @@ import math
 import os
 import platform
 import sys
-from html import escape
 
 # Benchmark ids (criterion function ids) in the order they are shown, with their labels.
 METHODS = [
     ("floor_clone_vm_exec", "floor: clone(CLONE_VM), child execs"),
     ("floor_clone_vm", "floor: clone(CLONE_VM), child exits"),
-    ("aspawn_reuse", "aspawn, reused stack (no fd)"),
+    ("c_seed_aspawn", "the C seed's aspawn() (clone3 + pipe)"),
+    ("aspawn_reuse", "aspawn spawn!, reused stack, Envp::inherit() (no fd)"),
+    ("aspawn_closure", "aspawn spawn! closure form, Envp::inherit()"),
     ("aspawn_reuse_env_block", "aspawn, reused stack, EnvBlock captured once"),
     ("aspawn_reuse_env_list", "aspawn, reused stack, envp from a prepared list"),
     ("aspawn_reuse_pidfd", "aspawn, reused stack, with_pidfd"),
@@ -252,7 +254,13 @@ def markdown(res, date):
 
 
 # ---------------------------------------------------------------------------------------
-# SVG
+# Chart (matplotlib)
+#
+# A plotting library rather than SVG drawn by hand: matplotlib lays out the axes, the log scale,
+# the ticks and the legends that the earlier 230 lines of this file placed pixel by pixel.
+# criterion's own HTML reports were the other candidate; they show one benchmark at a time
+# (its distribution, its history) and never every method against the floor on one axis, which
+# is the picture the README needs.
 
 COLORS = {
     "small": "#2b6cb0",
@@ -260,203 +268,122 @@ COLORS = {
     "serial": "#2f855a",
     "pipe": "#6b46c1",
     "tiny": "#b83280",
-    "aspawn": "#1a202c",
 }
-FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 
 
-class Svg:
-    def __init__(self, width):
-        self.width = width
-        self.parts = []
-
-    def text(self, x, y, s, size=12, anchor="start", weight="normal", fill="#1a202c"):
-        self.parts.append(
-            '<text x="%.1f" y="%.1f" font-size="%d" text-anchor="%s" font-weight="%s" '
-            'fill="%s">%s</text>' % (x, y, size, anchor, weight, fill, escape(s))
-        )
-
-    def rect(self, x, y, w, h, fill):
-        self.parts.append(
-            '<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>'
-            % (x, y, max(w, 0.5), h, fill)
-        )
-
-    def line(self, x1, y1, x2, y2, stroke="#cbd5e0", dash=False):
-        self.parts.append(
-            '<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="1"%s/>'
-            % (x1, y1, x2, y2, stroke, ' stroke-dasharray="3,3"' if dash else "")
-        )
-
-    def render(self, height):
-        return (
-            '<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
-            'viewBox="0 0 %d %d" font-family="%s">\n'
-            '<rect width="100%%" height="100%%" fill="white"/>\n%s\n</svg>\n'
-            % (self.width, height, self.width, height, FONT, "\n".join(self.parts))
-        )
-
-
-LEFT = 270  # room for method labels
-RIGHT = 200  # room for value labels past the longest bar
-BAR = 13
-GAP = 3
-ROW_GAP = 12
+def bars(ax, rows, series, value_label, log=False):
+    """Grouped horizontal bars: rows = [(method, {series_key: value})], series = [(key, name,
+    color)]; the first row on top."""
+    series = [sr for sr in series if any(sr[0] in v for _, v in rows)]
+    height = 0.8 / max(1, len(series))
+    for i, (key, name, color) in enumerate(series):
+        ys, xs, labels = [], [], []
+        for r, (method, values) in enumerate(rows):
+            if key in values:
+                ys.append(r + (i - (len(series) - 1) / 2) * height)
+                xs.append(values[key])
+                labels.append(value_label(values[key], method, key))
+        ax.barh(ys, xs, height=height * 0.92, color=color, label=name)
+        for y, x, text in zip(ys, xs, labels):
+            ax.annotate(text, (x, y), xytext=(4, 0), textcoords="offset points",
+                        va="center", fontsize=8)
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([label(m) for m, _ in rows], fontsize=9)
+    for tick, (m, _) in zip(ax.get_yticklabels(), rows):
+        if m.startswith("aspawn"):
+            tick.set_fontweight("bold")
+    ax.invert_yaxis()
+    if log:
+        ax.set_xscale("log")
+    ax.grid(axis="x", linestyle=":", color="#cbd5e0")
+    ax.set_axisbelow(True)
+    values = [x for _, v in rows for x in v.values()]
+    if log:
+        # From the power of ten below the smallest value, so that every bar has a length.
+        ax.set_xlim(10 ** math.floor(math.log10(min(values))), max(values) * 8)
+    else:
+        ax.set_xlim(0, max(values) * 1.45)
+    ax.legend(loc="best", fontsize=8, frameon=False)
 
 
-def legend(svg, x, y, items):
-    for name, color in items:
-        svg.rect(x, y - 10, 12, 12, color)
-        svg.text(x + 17, y, name, size=12)
-        x += 24 + 7 * len(name)
+def chart(res, date, path):
+    import matplotlib
 
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
 
-def panel(svg, y, title, subtitle, rows, series, scale, ticks, tick_label, value_label):
-    """rows: [(method, {series_key: value})]; series: [(key, name, color)]."""
-    width = svg.width
-    plot_w = width - LEFT - RIGHT
-    svg.text(20, y, title, size=15, weight="bold")
-    y += 18
-    svg.text(20, y, subtitle, size=11.5, fill="#4a5568")
-    y += 14
-    legend(svg, LEFT, y + 8, [(name, color) for _, name, color in series])
-    y += 22
-    top = y
-    heights = [len([k for k, _, _ in series if k in v]) * (BAR + GAP) - GAP for _, v in rows]
-    bottom = top + sum(h + ROW_GAP for h in heights) - GAP
-    for t in ticks:  # the grid first, so that bars and labels sit on top of it
-        x = LEFT + scale(t) * plot_w
-        svg.line(x, top - 4, x, bottom, dash=True)
-        svg.text(x, bottom + 14, tick_label(t), size=11, anchor="middle", fill="#4a5568")
-    svg.line(LEFT, top - 4, LEFT, bottom, stroke="#4a5568")
-    for (method, values), h in zip(rows, heights):
-        present = [(k, c) for k, _, c in series if k in values]
-        is_aspawn = method.startswith("aspawn")
-        svg.text(
-            LEFT - 10,
-            y + h / 2 + 4,
-            label(method),
-            size=12.5,
-            anchor="end",
-            weight="bold" if is_aspawn else "normal",
-        )
-        for k, color in present:
-            w = scale(values[k]) * plot_w
-            svg.rect(LEFT, y, w, BAR, color)
-            svg.text(LEFT + w + 5, y + BAR - 2.5, value_label(values[k], method, k), size=11)
-            y += BAR + GAP
-        y += ROW_GAP - GAP
-    return bottom + 40
-
-
-def throughput_panel(svg, y, title, subtitle, groups, res):
-    """One panel of spawns/s bars, one series per criterion group."""
-    data = {g: res.get(g, {}) for g, _, _ in groups}
-    if not any(data.values()):
-        return y
-    rows = []
-    for m in ordered(set().union(*data.values())):
-        rows.append((m, {g: rate(data[g][m]) for g in data if m in data[g]}))
-    top = max(x for _, v in rows for x in v.values())
-    step = 10 ** math.floor(math.log10(top))
-    if top / step < 3:
-        step /= 2
-    hi = math.ceil(top / step) * step
-    ref = {g: std_best(data[g]) for g in data}
-
-    def value_label(r, m, g):
-        s = "{:,.0f}/s".format(r)
-        if ref[g] and not m.startswith("std_command"):
-            s += " (%s std's best)" % fmt_ratio(r / ref[g])
-        return s
-
-    return panel(
-        svg,
-        y,
-        title,
-        subtitle,
-        rows,
-        groups,
-        lambda r: r / hi,
-        [i * step for i in range(int(round(hi / step)) + 1)],
-        lambda r: "{:,.0f}".format(r),
-        value_label,
-    )
-
-
-def chart(res, date):
-    svg = Svg(960)
-    y = 28
-    svg.text(20, y, "aspawn vs. every peer — spawning /bin/true", size=18, weight="bold")
-    y += 18
-    svg.text(
-        20,
-        y,
-        "criterion medians, %s, %s — python3 benches/chart.py" % (date, machine()),
-        size=11.5,
-        fill="#4a5568",
-    )
-    y += 34
-
+    panels = []
     small, big = res.get(BLOCKED, {}), res.get(BLOCKED_BIG, {})
     if small or big:
-        floors = {"small": floor_of(small), "big": floor_of(big)}
-        rows = []
-        for m in ordered(set(small) | set(big)):
-            v = {}
-            if m in small:
-                v["small"] = small[m]["median_ns"] / 1e3
-            if m in big:
-                v["big"] = big[m]["median_ns"] / 1e3
-            rows.append((m, v))
-        vals = [x for _, v in rows for x in v.values()]
-        lo = 10 ** math.floor(math.log10(min(vals)))
-        hi = 10 ** math.ceil(math.log10(max(vals)))
+        panels.append("blocked")
+    throughput = [(SERIAL, "one at a time", COLORS["serial"]),
+                  (PIPELINED, "up to 64 in flight", COLORS["pipe"])]
+    if any(res.get(g) for g, _, _ in throughput):
+        panels.append("throughput")
+    if res.get(PIPELINED_TINY):
+        panels.append("tiny")
+    if not panels:
+        return False
+    def rows_of(groups):
+        return [(m, {g: v for g, v in ((g, groups[g].get(m)) for g in groups) if v is not None})
+                for m in ordered(set().union(*[set(x) for x in groups.values()]))]
+    sizes = {"blocked": len(set(small) | set(big)) * 0.42 + 1.2}
+    for key, groups in (("throughput", [g for g, _, _ in throughput]), ("tiny", [PIPELINED_TINY])):
+        n = len(set().union(*[set(res.get(g, {})) for g in groups]))
+        sizes[key] = n * 0.42 + 1.2
+    fig, axes = plt.subplots(len(panels), 1, figsize=(10, sum(sizes[p] for p in panels)),
+                             gridspec_kw={"height_ratios": [sizes[p] for p in panels]},
+                             squeeze=False)
+    fig.suptitle("aspawn vs. every peer — spawning /bin/true\n"
+                 "criterion medians, %s, %s — python3 benches/chart.py" % (date, machine()),
+                 fontsize=11)
+    for ax, p in zip(axes[:, 0], panels):
+        if p == "blocked":
+            floors = {"small": floor_of(small), "big": floor_of(big)}
+            data = {"small": {m: e["median_ns"] / 1e3 for m, e in small.items()},
+                    "big": {m: e["median_ns"] / 1e3 for m, e in big.items()}}
 
-        def scale(us):
-            return math.log10(us / lo) / math.log10(hi / lo)
+            def value_label(us, m, k):
+                f = floors[k]
+                return fmt_time(us * 1e3) + (" (%s floor)" % fmt_ratio(us * 1e3 / f) if f else "")
 
-        def tick_label(us):
-            return "%g ms" % (us / 1e3) if us >= 1000 else "%g µs" % us
+            bars(ax, rows_of(data),
+                 [("small", "small parent", COLORS["small"]),
+                  ("big", "1 GiB resident parent", COLORS["big"])],
+                 value_label, log=True)
+            ax.set_title("Parent-blocked time per spawn, µs — shorter is better (log scale)",
+                         fontsize=10, loc="left")
+        else:
+            groups = throughput if p == "throughput" else [
+                (PIPELINED_TINY, "up to 64 in flight, exit(0) program", COLORS["tiny"])]
+            data = {g: {m: rate(e) for m, e in res.get(g, {}).items()} for g, _, _ in groups}
+            ref = {g: std_best(res.get(g, {})) for g, _, _ in groups}
 
-        def value_label(us, m, k):
-            floor = floors[k]
-            ratio = " (%s floor)" % fmt_ratio(us * 1e3 / floor) if floor else ""
-            return fmt_time(us * 1e3) + ratio
+            def value_label(r, m, g):
+                text = "{:,.0f}/s".format(r)
+                if ref[g] and not m.startswith("std_command"):
+                    text += " (%s std's best)" % fmt_ratio(r / ref[g])
+                return text
 
-        ticks = [lo * 10**i for i in range(int(round(math.log10(hi / lo))) + 1)]
-        y = panel(
-            svg,
-            y,
-            "Parent-blocked time per spawn — shorter is better (log scale)",
-            "Only the call that holds the caller is timed; the child is reaped outside it.",
-            rows,
-            [("small", "small parent", COLORS["small"]),
-             ("big", "1 GiB resident parent", COLORS["big"])],
-            scale,
-            ticks,
-            tick_label,
-            value_label,
-        )
+            bars(ax, rows_of(data), groups, value_label)
+            ax.set_title(
+                "Throughput of /bin/true: spawn → exec → reap, spawns/s — longer is better"
+                if p == "throughput" else
+                "Throughput of a 129-byte static exit(0) program, spawns/s — longer is better",
+                fontsize=10, loc="left")
+    fig.tight_layout()
+    fig.savefig(path, format="svg")
+    plt.close(fig)
+    return True
 
-    y = throughput_panel(
-        svg,
-        y,
-        "Throughput of /bin/true: spawn → exec → reap — longer is better",
-        "Spawns per second; pipelined keeps up to 64 children in flight and reaps the oldest first.",
-        [(SERIAL, "one at a time", COLORS["serial"]),
-         (PIPELINED, "up to 64 in flight", COLORS["pipe"])],
-        res,
-    )
-    y = throughput_panel(
-        svg,
-        y,
-        "Throughput of a 129-byte static exit(0) program, up to 64 in flight",
-        "No dynamic loader: what is left is the cost of spawning, exec'ing and reaping itself.",
-        [(PIPELINED_TINY, "up to 64 in flight, exit(0) program", COLORS["tiny"])],
-        res,
-    )
-    return svg.render(int(y - 10))
+
+def interleaved_table(target_dir):
+    """The table `cargo bench -p aspawn-benches --bench interleaved` wrote, if it ran."""
+    path = os.path.join(target_dir, "interleaved.md")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [l.rstrip("\n") for l in f]
 
 
 def default_criterion_dir():
@@ -489,12 +416,25 @@ def main():
     date = datetime.date.fromtimestamp(newest).isoformat()
 
     md = markdown(res, date)
+    inter = interleaved_table(os.path.dirname(os.path.normpath(args.criterion)))
+    if inter:
+        md = (
+            "**Parent-blocked time, every method in the same rounds** "
+            "(`cargo bench -p aspawn-benches --bench interleaved`): rounds that each run "
+            "every method for the same number of spawns in turn; a method's figure is the median of its round "
+            "medians, so a change of load on the machine moves every row alike and the ratios "
+            "to the exec floor hold.\n\n" + "\n".join(inter) + "\n\n" + md
+        )
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "bench.md"), "w") as f:
         f.write(md)
-    with open(os.path.join(args.out, "bench.svg"), "w") as f:
-        f.write(chart(res, date))
+    try:
+        drawn = chart(res, date, os.path.join(args.out, "bench.svg"))
+    except ImportError:
+        sys.exit("the chart needs matplotlib: `python3 -m pip install matplotlib`")
     print(md)
+    if not drawn:
+        print("(no chart: no parent-blocked or throughput results)", file=sys.stderr)
 
     if args.readme:
         with open(args.readme) as f:
