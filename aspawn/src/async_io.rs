@@ -202,6 +202,12 @@ impl Command {
     }
 
     /// The setting of [`Command::kill_on_drop`] (tokio's `get_kill_on_drop`).
+    ///
+    /// ```
+    /// let mut cmd = aspawn::Command::new("true");
+    /// assert!(!cmd.get_kill_on_drop());
+    /// assert!(cmd.kill_on_drop(true).get_kill_on_drop());
+    /// ```
     pub fn get_kill_on_drop(&self) -> bool {
         self.kill_on_drop
     }

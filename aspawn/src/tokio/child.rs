@@ -100,6 +100,19 @@ impl AsyncChild {
 
     /// The process id while the child has not been reaped; `None` once a `wait`, `try_wait`
     /// or `kill().await` has reaped it (the pid may name another process then), as tokio's.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    /// rt.block_on(async {
+    ///     let mut child = aspawn::Command::new("true").spawn_async().await?;
+    ///     assert!(child.id().is_some());
+    ///     child.wait().await?;
+    ///     assert_eq!(child.id(), None);
+    ///     Ok(())
+    /// })
+    /// # }
+    /// ```
     pub fn id(&self) -> Option<u32> {
         let c = self.inner();
         (!c.is_reaped()).then(|| c.id())
@@ -107,6 +120,22 @@ impl AsyncChild {
 
     /// The child's pidfd, if the spawn took one (a [`Command`](crate::Command) does unless no
     /// fd was free). An aspawn extra: tokio's `Child` has none.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::os::fd::AsRawFd;
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    /// rt.block_on(async {
+    ///     let mut child = aspawn::tokio::Command::new("true").spawn()?;
+    ///     let fd = child.pidfd().expect("a pidfd").as_raw_fd();
+    ///     let info = std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}"))?;
+    ///     assert!(info.contains(&format!("Pid:\t{}", child.id().unwrap())));
+    ///     child.wait().await?;
+    ///     Ok(())
+    /// })
+    /// # }
+    /// ```
     pub fn pidfd(&self) -> Option<BorrowedFd<'_>> {
         self.inner().pidfd()
     }
@@ -189,19 +218,23 @@ struct Unreleased {
 
 impl Unreleased {
     async fn released(&mut self) -> io::Result<Child> {
-        loop {
-            let p = self.pending.as_mut().expect("present until released");
-            if let Some(r) = p.try_released() {
-                self.pending = None;
-                return r;
-            }
-            // `Command` makes the wake-up fd for every async spawn.
-            let fd = p.release_fd().expect("an async spawn has a release fd");
-            crate::async_io::readable(fd).await?;
-            // Readable means hung up, after the kernel cleared the word; should a wake-up ever
-            // come first, the next turn sees it ready again: let other tasks run meanwhile.
-            ::tokio::task::yield_now().await;
+        let p = self.pending.as_mut().expect("present until released");
+        if let Some(r) = p.try_released() {
+            self.pending = None;
+            return r;
         }
+        // `Command` makes the wake-up fd for every async spawn.
+        let fd = p.release_fd().expect("an async spawn has a release fd");
+        crate::async_io::readable(fd).await?;
+        // Readable means hung up, which comes after the kernel cleared the word.
+        if let Some(r) = p.try_released() {
+            self.pending = None;
+            return r;
+        }
+        // Should a wake-up ever come first, the futex wait is the truth: finish on a blocking
+        // thread (a hung-up pipe gives no second edge).
+        let p = self.pending.take().expect("present until released");
+        reaper::release_blocking(p, self.kill_on_drop).await
     }
 }
 

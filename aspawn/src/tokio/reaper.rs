@@ -7,6 +7,7 @@
 //! runtime shuts down first, the orphan waits in a queue that every later spawn of the tokio API
 //! sweeps (reaping what has exited, handing the rest to the runtime of that spawn).
 
+use std::io;
 use std::sync::Mutex;
 
 use crate::child::Child;
@@ -99,6 +100,35 @@ impl Drop for Adopted {
     }
 }
 
+/// The release of `p` awaited on tokio's blocking pool (the futex wait), for a wake-up fd that
+/// fired early. Cancel-safe: a child whose future is gone by the release is adopted (and
+/// killed first with `kill_on_drop`).
+pub(crate) async fn release_blocking(p: PendingChild, kill_on_drop: bool) -> io::Result<Child> {
+    let waited = ::tokio::task::spawn_blocking(move || {
+        p.wait_released().map(|c| Unclaimed(Some(c), kill_on_drop))
+    });
+    match waited.await {
+        Ok(r) => r.map(|mut u| u.0.take().expect("just made")),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(io::Error::other(e)),
+    }
+}
+
+/// A released child on its way out of a blocking task: adopted if nobody takes it.
+struct Unclaimed(Option<Child>, bool);
+
+impl Drop for Unclaimed {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            let orphan = Orphan::Child(c);
+            if self.1 {
+                orphan.kill();
+            }
+            adopt(orphan);
+        }
+    }
+}
+
 /// The reaper task: awaits the orphan's fd, then reaps it.
 async fn settle(mut slot: Adopted) {
     loop {
@@ -115,8 +145,16 @@ async fn settle(mut slot: Adopted) {
         if crate::async_io::readable(fd).await.is_err() {
             return;
         }
-        // A release fd that is readable but not yet released (see `Spawned::released`) would
-        // come back ready at once: let other tasks run between the turns.
-        ::tokio::task::yield_now().await;
+        // A release fd readable before the word is clear (see `Spawned::released`) would be
+        // ready at every turn: finish that release on a blocking thread instead.
+        slot.0 = match slot.0.take() {
+            Some(Orphan::Pending(mut p)) => match p.try_released() {
+                Some(Ok(c)) => Some(Orphan::Child(c)),
+                // The failure reaped its child when it was dropped.
+                Some(Err(_)) => None,
+                None => release_blocking(p, false).await.ok().map(Orphan::Child),
+            },
+            other => other,
+        };
     }
 }
