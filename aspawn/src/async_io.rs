@@ -247,7 +247,9 @@ impl Command {
     }
 
     /// Runs the command (streams inherited) and awaits its exit status. Spawns now; the future
-    /// owns the child, as [`Command::spawn_async`]'s.
+    /// owns the child, as [`Command::spawn_async`]'s. The parent's ends of streams set to
+    /// [`Stdio::piped`](crate::Stdio::piped) are closed at once, as tokio's `status` does (a child
+    /// writing to one gets `EPIPE` rather than blocking on a pipe nobody reads).
     ///
     /// ```
     /// # fn main() -> std::io::Result<()> {
@@ -261,7 +263,12 @@ impl Command {
         &mut self,
     ) -> impl Future<Output = io::Result<ExitStatus>> + Send + 'static + use<> {
         let child = self.spawn_async();
-        async move { child.await?.wait().await }
+        async move {
+            let mut child = child.await?;
+            // As tokio's: a stream set to `piped` is closed at once (nobody would read it).
+            drop((child.stdout.take(), child.stderr.take()));
+            child.wait().await
+        }
     }
 
     /// Runs the command and awaits its output (stdout and stderr piped, stdin `/dev/null`

@@ -247,3 +247,28 @@ async fn builder_setters() {
         Command::new("sh").args(["-c", "echo ${HOME:-none}"]).env_clear().output().await.unwrap();
     assert_eq!(out.stdout, b"none\n");
 }
+
+/// A pipeline as tokio users build one: a tokio `ChildStdout` turned into a `Stdio`
+/// (`try_into`) and given to the next command.
+#[tokio::test]
+async fn pipeline_through_try_into_stdio() {
+    let mut first = Command::new("echo").arg("piped along").stdout(Stdio::piped()).spawn().unwrap();
+    let pipe: Stdio = first.stdout.take().unwrap().try_into().unwrap();
+    let out = Command::new("tr").args(["a-z", "A-Z"]).stdin(pipe).output().await.unwrap();
+    assert_eq!(out.stdout, b"PIPED ALONG\n");
+    assert!(first.wait().await.unwrap().success());
+}
+
+/// `status()` closes the pipes of streams set to `piped` right after the spawn, as tokio's
+/// does: a child writing much to such a stdout gets `EPIPE` instead of blocking forever.
+#[tokio::test]
+async fn status_closes_piped_streams() {
+    let status = tokio::time::timeout(
+        Duration::from_secs(10),
+        Command::new("head").args(["-c", "1000000", "/dev/zero"]).stdout(Stdio::piped()).status(),
+    )
+    .await
+    .expect("the child blocked on a pipe nobody reads")
+    .unwrap();
+    assert!(!status.success());
+}
