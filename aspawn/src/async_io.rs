@@ -178,7 +178,7 @@ impl Command {
     /// `status_async` or `output_async` future) kills its child first: `SIGKILL`, through the
     /// pidfd. tokio's `Command::kill_on_drop`. The default, `false`, lets the child run on;
     /// either way a dropped child is reaped once it exits (see [`AsyncChild`]). The setting
-    /// does nothing for the blocking [`Command::spawn`], whose std `Child`, like std's, is
+    /// does nothing for the blocking [`Command::spawn`], whose [`Child`], like std's, is
     /// neither killed nor reaped when dropped.
     ///
     /// ```

@@ -23,10 +23,12 @@ use crate::command::PendingChild;
 /// is killed first if the command had `kill_on_drop(true)` (with `SIGKILL`, through its
 /// pidfd), and it is reaped once it exits, on a best-effort basis, so that no zombie stays.
 /// The reaping is a task of the tokio runtime current at the drop, awaiting the pidfd in the
-/// reactor (no thread, no `SIGCHLD` handler). With no runtime current at the drop, or if that
-/// runtime shuts down before the child exits, the child is queued, and any later spawn through
-/// this crate's tokio API reaps it (or hands it to its own runtime); a process that never
-/// spawns again leaves it a zombie until it exits itself, as tokio's orphan queue does.
+/// reactor (no thread, no `SIGCHLD` handler); it runs whenever that runtime runs tasks (a
+/// `current_thread` runtime: during its next `block_on`). With no runtime current at the
+/// drop, or if that runtime shuts down before the child exits, the child is queued, and the
+/// next spawn through this crate's tokio API reaps it (or hands it to its own runtime). A
+/// process that never spawns that way again keeps it a zombie until the process itself
+/// exits; tokio too reaps its orphans only from a runtime (at a later `SIGCHLD`).
 ///
 /// ```
 /// # fn main() -> std::io::Result<()> {
