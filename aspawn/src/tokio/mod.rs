@@ -46,6 +46,9 @@
 //! - **Stdio**: `stdin`/`stdout`/`stderr` take anything that converts into [`crate::Stdio`],
 //!   which includes `std::process::Stdio` (what tokio takes) and `OwnedFd`s.
 //! - **Extras**: [`AsyncChild::pidfd`] (tokio's `Child` has no pidfd).
+//! - **`spawn` waits for the exec**, synchronously, as tokio's `spawn` does (so that a missing
+//!   program is its error); [`crate::Command::spawn_async`] gives a future that waits for the
+//!   exec in the reactor instead, and `output()`/`status()` use that.
 //! - **Outside a runtime**: a spawn with a piped stream panics there, as tokio's does (tokio's
 //!   pipe types need a reactor); a spawn without pipes does not need a runtime, awaiting the
 //!   child does.
