@@ -43,49 +43,73 @@ async fn zombies_after_exit() -> usize {
     }
 }
 
+/// A command whose children all wait for end of file on a pipe we hold: none can exit before
+/// [`Gate::open`], so every timeout below fires while its child runs.
+struct Gate {
+    cmd: Command,
+    w: Option<std::io::PipeWriter>,
+}
+
+impl Gate {
+    fn new() -> Gate {
+        let (r, w) = std::io::pipe().unwrap();
+        let mut cmd = Command::new("head");
+        cmd.args(["-c", "1"]).stdin(r);
+        Gate { cmd, w: Some(w) }
+    }
+
+    /// Lets every child of the gate exit.
+    fn open(&mut self) {
+        self.w = None;
+    }
+}
+
 #[test]
 fn dropped_and_cancelled_children_leave_no_zombie() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
         assert!(children().is_empty(), "{:?}", children());
 
-        // 20 dropped children, spawned and dropped before they exit.
+        // 20 dropped children, spawned and dropped before they can exit.
+        let mut gate = Gate::new();
         for _ in 0..20 {
-            let child = Command::new("sh").args(["-c", "sleep 0.02"]).spawn_async().await.unwrap();
+            let child = gate.cmd.spawn_async().await.unwrap();
             drop(child);
         }
+        gate.open();
         assert_eq!(zombies_after_exit().await, 0, "dropped AsyncChilds left zombies");
 
         // 50 `output_async` futures cancelled by a timeout, at different points: before the
-        // exec (0 µs: polled once), while the output is read, before the exit. Each child runs
-        // 20 ms, longer than every timeout, so every future is cancelled.
-        let mut cancelled = 0;
+        // exec (0 µs: polled once), while the output is read. No child can finish first.
+        let mut gate = Gate::new();
         for i in 0..50u64 {
-            let mut cmd = Command::new("sleep");
-            cmd.arg("0.02");
-            let r = tokio::time::timeout(Duration::from_micros(i * 100), cmd.output_async()).await;
-            cancelled += usize::from(r.is_err());
+            let r =
+                tokio::time::timeout(Duration::from_micros(i * 100), gate.cmd.output_async()).await;
+            assert!(r.is_err(), "a gated child finished");
         }
-        assert_eq!(cancelled, 50);
+        gate.open();
         assert_eq!(zombies_after_exit().await, 0, "cancelled output_async futures left zombies");
 
-        // The same for `status_async` and `spawn_async`.
+        // The same for `status_async` and `spawn_async` (a spawn that completes in time gives
+        // an `AsyncChild`, dropped at once).
+        let mut gate = Gate::new();
         for i in 0..20u64 {
-            let mut cmd = Command::new("sleep");
-            cmd.arg("0.02");
-            let r = tokio::time::timeout(Duration::from_micros(i * 100), cmd.status_async()).await;
-            assert!(r.is_err());
-            let r = tokio::time::timeout(Duration::from_micros(i * 20), cmd.spawn_async()).await;
+            let r =
+                tokio::time::timeout(Duration::from_micros(i * 100), gate.cmd.status_async()).await;
+            assert!(r.is_err(), "a gated child finished");
+            let r =
+                tokio::time::timeout(Duration::from_micros(i * 20), gate.cmd.spawn_async()).await;
             drop(r);
         }
+        gate.open();
         assert_eq!(zombies_after_exit().await, 0, "cancelled status/spawn futures left zombies");
     });
 
     // Dropped with no runtime current: queued, and reaped by the next spawn of the tokio API.
     let other = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let child = other.block_on(Command::new("sleep").arg("0.05").spawn_async()).unwrap();
+    let mut child = other.block_on(Command::new("sleep").arg("0.05").spawn_async()).unwrap();
     drop(other);
-    let pidfd = child.pidfd().unwrap().try_clone_to_owned().unwrap();
+    let pidfd = child.as_inner().pidfd().unwrap().try_clone_to_owned().unwrap();
     drop(child); // still running: nothing can reap it now
     let mut fds = [rustix::event::PollFd::new(&pidfd, rustix::event::PollFlags::IN)];
     assert_eq!(rustix::event::poll(&mut fds, None).unwrap(), 1);
