@@ -37,7 +37,12 @@ async fn arg0_is_seen_by_the_program() {
 #[tokio::test]
 async fn kill_on_drop_kills_the_dropped_child() {
     let mut cmd = Command::new("sh");
-    cmd.args(["-c", "(sleep 0.1; echo grandchild) & echo up; read never; echo not killed"]);
+    // The background job writes once the shell is gone (killed and reaped), never before.
+    cmd.args([
+        "-c",
+        "(while kill -0 $$ 2>/dev/null; do sleep 0.01; done; echo grandchild) & \
+         echo up; read never; echo not killed",
+    ]);
     assert!(!cmd.get_kill_on_drop());
     let mut child =
         cmd.kill_on_drop(true).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();

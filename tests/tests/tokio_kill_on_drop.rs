@@ -63,8 +63,11 @@ async fn without_kill_on_drop_a_dropped_child_keeps_running() {
 #[tokio::test(flavor = "current_thread")]
 async fn kill_on_drop_kills_the_child_only() {
     // `read` waits on a stdin we keep open: the shell reaches its last line only if it lives.
+    // The background job writes once the shell is gone (killed and reaped), never before.
+    let script = "(while kill -0 $$ 2>/dev/null; do sleep 0.01; done; echo background ran) & \
+                  echo started; read x; echo survived";
     let mut child = Command::new("sh")
-        .args(["-c", "(sleep 0.1; echo background ran) & echo started; read x; echo survived"])
+        .args(["-c", script])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .kill_on_drop(true)
