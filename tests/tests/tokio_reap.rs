@@ -6,7 +6,9 @@
 
 use std::time::{Duration, Instant};
 
-use aspawn::Command;
+use std::os::fd::AsRawFd;
+
+use aspawn::{Command, Ctx, Failure, Fd, ResultExt};
 
 /// Our children as `(pid, state)`, from `/proc/*/stat` (field 3 is the state, field 4 the ppid).
 fn children() -> Vec<(u32, char)> {
@@ -64,6 +66,37 @@ impl Gate {
     }
 }
 
+/// Before its exec, the child closes its copy of the gate's write end and waits for end of file
+/// on the read end: it cannot exec (be released) until the parent drops its write end.
+#[aspawn::child]
+fn wait_at_gate(cx: &Ctx, r: Fd, w: Fd) -> Result<(), Failure> {
+    cx.close(w).context("close")?;
+    let mut b = [0u8; 1];
+    cx.read(r, &mut b).context("read")?;
+    Ok(())
+}
+
+/// Like [`Gate`], but the children wait before their exec.
+struct ExecGate {
+    cmd: Command,
+    _r: std::io::PipeReader,
+    w: Option<std::io::PipeWriter>,
+}
+
+impl ExecGate {
+    fn new(program: &str, arg: &str) -> ExecGate {
+        let (r, w) = std::io::pipe().unwrap();
+        let mut cmd = Command::new(program);
+        cmd.arg(arg)
+            .child_hook(wait_at_gate, (Fd::from_raw(r.as_raw_fd()), Fd::from_raw(w.as_raw_fd())));
+        ExecGate { cmd, _r: r, w: Some(w) }
+    }
+
+    fn open(&mut self) {
+        self.w = None;
+    }
+}
+
 #[test]
 fn dropped_and_cancelled_children_leave_no_zombie() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -103,6 +136,43 @@ fn dropped_and_cancelled_children_leave_no_zombie() {
         }
         gate.open();
         assert_eq!(zombies_after_exit().await, 0, "cancelled status/spawn futures left zombies");
+
+        // Futures cancelled before their child's exec (it waits at the gate, so every one is):
+        // the children are reaped once they have exec'd and exited.
+        let mut gate = ExecGate::new("sleep", "0");
+        for i in 0..10u64 {
+            let r =
+                tokio::time::timeout(Duration::from_micros(i * 100), gate.cmd.output_async()).await;
+            assert!(r.is_err(), "a gated child finished");
+            let r =
+                tokio::time::timeout(Duration::from_micros(i * 100), gate.cmd.spawn_async()).await;
+            assert!(r.is_err(), "a gated child was released");
+        }
+        gate.open();
+        assert_eq!(zombies_after_exit().await, 0, "futures cancelled before the exec left zombies");
+
+        // The same with `kill_on_drop`: killed before their exec (the gate stays closed).
+        let mut gate = ExecGate::new("sleep", "1000");
+        gate.cmd.kill_on_drop(true);
+        for i in 0..10u64 {
+            let r =
+                tokio::time::timeout(Duration::from_micros(i * 100), gate.cmd.status_async()).await;
+            assert!(r.is_err(), "a gated child finished");
+        }
+        assert_eq!(zombies_after_exit().await, 0, "children killed before the exec left zombies");
+        assert!(children().is_empty(), "not killed: {:?}", children());
+        gate.open();
+
+        // With `kill_on_drop`, cancelled futures kill their children (before or after the exec)
+        // and reap them: `sleep 1000` never ends by itself.
+        for i in 0..10u64 {
+            let mut cmd = Command::new("sleep");
+            cmd.arg("1000").kill_on_drop(true);
+            let r = tokio::time::timeout(Duration::from_micros(i * 300), cmd.output_async()).await;
+            assert!(r.is_err());
+        }
+        assert_eq!(zombies_after_exit().await, 0, "killed children left zombies");
+        assert!(children().is_empty(), "not killed: {:?}", children());
     });
 
     // Dropped with no runtime current: queued, and reaped by the next spawn of the tokio API.
