@@ -14,24 +14,24 @@
 //!
 //! tokio's `AsyncFd::register_with_interest` is `unsafe`: the fd must stay open, and the same
 //! file, while registered. Every registration here is a local of an `async fn` whose `&mut self`
-//! (or `self`) owns the fd — the report pipe of a `Spawned`, the pidfd of a `Child` — and the
+//! (or `self`) owns the fd — the report pipe of a `Spawned`, the pidfd of a `Child` — or
+//! which borrows the fd (`readable`, used by `AsyncChild` and its reaper), and the
 //! registration is dropped before the function returns, so before its owner can close the fd.
 #![allow(unsafe_code)]
 
-use std::future::{Future, poll_fn};
+use std::future::Future;
 use std::io;
-use std::os::fd::{AsRawFd, RawFd};
-use std::pin::{Pin, pin};
+use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use std::process::{ExitStatus, Output};
-use std::task::Poll;
 
+use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
-use tokio::io::{AsyncRead, Interest, ReadBuf};
 
 use crate::command::{self, Command, PendingChild};
 use crate::spawned::{Child, Released, Spawned};
 #[allow(unused_imports)] // named by the docs
 use crate::stack::Stack;
+use crate::tokio::AsyncChild;
 
 /// An fd number registered with tokio without ownership; its owner outlives the registration.
 struct Registered(RawFd);
@@ -45,6 +45,14 @@ unsafe fn register(fd: RawFd) -> io::Result<AsyncFd<Registered>> {
     // SAFETY: the caller keeps `fd` open while the registration lives.
     unsafe { AsyncFd::register_with_interest(Registered(fd), Interest::READABLE) }
         .map_err(|e| e.into())
+}
+
+/// Waits until `fd` is readable (or hung up), in tokio's reactor. The registration lives
+/// inside this future, which borrows `fd`: its owner keeps it open meanwhile.
+pub(crate) async fn readable(fd: BorrowedFd<'_>) -> io::Result<()> {
+    // SAFETY: `fd` is borrowed for as long as this future lives, and `afd` lives no longer.
+    let afd = unsafe { register(fd.as_raw_fd()) }?;
+    afd.readable().await.map(drop)
 }
 
 impl AsRawFd for Registered {
@@ -166,11 +174,54 @@ impl PendingChild {
 }
 
 impl Command {
-    /// Spawns the child and awaits its `execve` in tokio's reactor (the thread is never
-    /// parked); the pipes come back as tokio's types.
+    /// Whether a dropped [`AsyncChild`] of this command (or a cancelled `spawn_async`,
+    /// `status_async` or `output_async` future) kills its child first: `SIGKILL`, through the
+    /// pidfd. tokio's `Command::kill_on_drop`. The default, `false`, lets the child run on;
+    /// either way a dropped child is reaped once it exits (see [`AsyncChild`]). The setting
+    /// does nothing for the blocking [`Command::spawn`], whose [`Child`], like std's, is
+    /// neither killed nor reaped when dropped.
     ///
     /// ```
-    /// # #[cfg(feature = "tokio")]
+    /// # fn main() -> std::io::Result<()> {
+    /// use aspawn::Command;
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    /// rt.block_on(async {
+    ///     let child = Command::new("sleep").arg("1000").kill_on_drop(true).spawn_async().await?;
+    ///     let pidfd = child.pidfd().unwrap().try_clone_to_owned()?;
+    ///     drop(child); // killed
+    ///     let mut fds = [rustix::event::PollFd::new(&pidfd, rustix::event::PollFlags::IN)];
+    ///     assert_eq!(rustix::event::poll(&mut fds, None)?, 1); // it has exited
+    ///     Ok(())
+    /// })
+    /// # }
+    /// ```
+    pub fn kill_on_drop(&mut self, kill_on_drop: bool) -> &mut Command {
+        self.kill_on_drop = kill_on_drop;
+        self
+    }
+
+    /// The setting of [`Command::kill_on_drop`] (tokio's `get_kill_on_drop`).
+    ///
+    /// ```
+    /// let mut cmd = aspawn::Command::new("true");
+    /// assert!(!cmd.get_kill_on_drop());
+    /// assert!(cmd.kill_on_drop(true).get_kill_on_drop());
+    /// ```
+    pub fn get_kill_on_drop(&self) -> bool {
+        self.kill_on_drop
+    }
+
+    /// Spawns the child now and gives a future of it, which awaits its `execve` in tokio's
+    /// reactor (the thread is never parked); the pipes come back as tokio's types. The future
+    /// borrows nothing (it owns the spawned child), so it can be joined or sent to a task
+    /// while the `Command` goes away. Spawn errors (a missing program, a bad working
+    /// directory …) come out of the future, as std's `io::Error`s.
+    ///
+    /// Dropping the future before it is done does not leak the child: it is reaped once it
+    /// exits, and killed first with [`Command::kill_on_drop`] (see [`AsyncChild`]).
+    ///
+    /// ```
     /// # fn main() -> std::io::Result<()> {
     /// use aspawn::{Command, Stdio};
     /// use tokio::io::AsyncReadExt;
@@ -185,138 +236,67 @@ impl Command {
     ///     Ok(())
     /// })
     /// # }
-    /// # #[cfg(not(feature = "tokio"))]
-    /// # fn main() {}
     /// ```
-    pub async fn spawn_async(&mut self) -> io::Result<AsyncChild> {
-        let child = self.spawn_nowait()?.released().await?;
-        AsyncChild::from_child(child)
+    pub fn spawn_async(
+        &mut self,
+    ) -> impl Future<Output = io::Result<AsyncChild>> + Send + 'static + use<> {
+        crate::tokio::reaper::sweep();
+        let kill = self.kill_on_drop;
+        let pending = self.spawn_nowait();
+        async move { AsyncChild::release(pending?, kill).await }
     }
 
-    /// Runs the command (streams inherited) and awaits its exit status.
-    pub async fn status_async(&mut self) -> io::Result<ExitStatus> {
-        let mut child = self.spawn_nowait()?.released().await?;
-        drop(child.stdin.take());
-        child.wait_async().await
+    /// Runs the command (streams inherited) and awaits its exit status. Spawns now; the future
+    /// owns the child, as [`Command::spawn_async`]'s. The parent's ends of streams set to
+    /// [`Stdio::piped`](crate::Stdio::piped) are closed at once, as tokio's `status` does (a child
+    /// writing to one gets `EPIPE` rather than blocking on a pipe nobody reads).
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    /// let status = rt.block_on(aspawn::Command::new("sh").args(["-c", "exit 3"]).status_async())?;
+    /// assert_eq!(status.code(), Some(3));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn status_async(
+        &mut self,
+    ) -> impl Future<Output = io::Result<ExitStatus>> + Send + 'static + use<> {
+        let child = self.spawn_async();
+        async move {
+            let mut child = child.await?;
+            // As tokio's: a stream set to `piped` is closed at once (nobody would read it).
+            drop((child.stdout.take(), child.stderr.take()));
+            child.wait().await
+        }
     }
 
     /// Runs the command and awaits its output (stdout and stderr piped, stdin `/dev/null`
-    /// unless set), as [`Command::output`].
-    pub async fn output_async(&mut self) -> io::Result<Output> {
-        let child = self.spawn_nowait_output()?.released().await?;
-        AsyncChild::from_child(child)?.wait_with_output().await
+    /// unless set), as [`Command::output`]. Spawns now; the future owns the child, as
+    /// [`Command::spawn_async`]'s.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use aspawn::Command;
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    /// rt.block_on(async {
+    ///     // Temporaries are fine: the futures borrow no `Command`.
+    ///     let (a, b) = tokio::join!(
+    ///         Command::new("echo").arg("one").output_async(),
+    ///         Command::new("echo").arg("two").output_async(),
+    ///     );
+    ///     assert_eq!((a?.stdout, b?.stdout), (b"one\n".to_vec(), b"two\n".to_vec()));
+    ///     Ok(())
+    /// })
+    /// # }
+    /// ```
+    pub fn output_async(
+        &mut self,
+    ) -> impl Future<Output = io::Result<Output>> + Send + 'static + use<> {
+        crate::tokio::reaper::sweep();
+        let kill = self.kill_on_drop;
+        let pending = self.spawn_nowait_output();
+        async move { AsyncChild::release(pending?, kill).await?.wait_with_output().await }
     }
-}
-
-/// A child spawned with [`Command::spawn_async`]: tokio's pipe types, an async `wait`.
-///
-/// As with std and tokio, dropping it neither kills nor reaps the process.
-#[derive(Debug)]
-pub struct AsyncChild {
-    inner: Child,
-    /// The write end of the child's stdin, with [`Stdio::piped`](crate::Stdio::piped).
-    pub stdin: Option<tokio::process::ChildStdin>,
-    /// The read end of the child's stdout, with [`Stdio::piped`](crate::Stdio::piped).
-    pub stdout: Option<tokio::process::ChildStdout>,
-    /// The read end of the child's stderr, with [`Stdio::piped`](crate::Stdio::piped).
-    pub stderr: Option<tokio::process::ChildStderr>,
-}
-
-impl AsyncChild {
-    fn from_child(mut child: command::Child) -> io::Result<AsyncChild> {
-        let (stdin, stdout, stderr) =
-            (child.stdin.take(), child.stdout.take(), child.stderr.take());
-        let inner = child;
-        Ok(AsyncChild {
-            inner,
-            stdin: stdin.map(tokio::process::ChildStdin::from_std).transpose()?,
-            stdout: stdout.map(tokio::process::ChildStdout::from_std).transpose()?,
-            stderr: stderr.map(tokio::process::ChildStderr::from_std).transpose()?,
-        })
-    }
-
-    /// The process id.
-    pub fn id(&self) -> u32 {
-        self.inner.pid() as u32
-    }
-
-    /// Closes `stdin` and awaits the exit (on the pidfd).
-    pub async fn wait(&mut self) -> io::Result<ExitStatus> {
-        drop(self.stdin.take());
-        self.inner.wait_async().await
-    }
-
-    /// The exit status if the child has exited, without waiting.
-    pub fn try_wait(&mut self) -> io::Result<Option<ExitStatus>> {
-        self.inner.try_wait()
-    }
-
-    /// Sends `SIGKILL` (does not wait; await [`AsyncChild::wait`] after).
-    pub fn start_kill(&mut self) -> io::Result<()> {
-        self.inner.kill()
-    }
-
-    /// Sends `SIGKILL` and awaits the exit.
-    pub async fn kill(&mut self) -> io::Result<()> {
-        self.inner.kill()?;
-        self.wait().await.map(|_| ())
-    }
-
-    /// Closes `stdin`, reads `stdout` and `stderr` to the end concurrently, awaits the exit.
-    pub async fn wait_with_output(mut self) -> io::Result<Output> {
-        drop(self.stdin.take());
-        let out = read_opt(self.stdout.take());
-        let err = read_opt(self.stderr.take());
-        let (mut out, mut err) = (pin!(out), pin!(err));
-        let (mut o, mut e) = (None, None);
-        poll_fn(|cx| {
-            if o.is_none()
-                && let Poll::Ready(v) = out.as_mut().poll(cx)
-            {
-                o = Some(v);
-            }
-            if e.is_none()
-                && let Poll::Ready(v) = err.as_mut().poll(cx)
-            {
-                e = Some(v);
-            }
-            if o.is_some() && e.is_some() { Poll::Ready(()) } else { Poll::Pending }
-        })
-        .await;
-        let (stdout, stderr) = (o.expect("ready")?, e.expect("ready")?);
-        let status = self.wait().await?;
-        Ok(Output { status, stdout, stderr })
-    }
-
-    /// The engine's child handle.
-    pub fn as_inner(&mut self) -> &mut Child {
-        &mut self.inner
-    }
-}
-
-/// Reads `r` to its end (empty for `None`): tokio's `read_to_end`, written out so that the
-/// `tokio` feature does not need tokio's `io-util` feature for this one loop.
-async fn read_opt<R: AsyncRead + Unpin>(r: Option<R>) -> io::Result<Vec<u8>> {
-    const CHUNK: usize = 8192;
-    let mut v = Vec::new();
-    let Some(mut r) = r else { return Ok(v) };
-    poll_fn(|cx| {
-        loop {
-            let len = v.len();
-            v.resize(len + CHUNK, 0);
-            let mut buf = ReadBuf::new(&mut v[len..]);
-            let res = Pin::new(&mut r).poll_read(cx, &mut buf);
-            let n = buf.filled().len();
-            v.truncate(len + n);
-            match res {
-                Poll::Ready(Ok(())) if n == 0 => return Poll::Ready(Ok(())),
-                Poll::Ready(Ok(())) => {}
-                Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Pending => return Poll::Pending,
-            }
-        }
-    })
-    .await?;
-    Ok(v)
 }

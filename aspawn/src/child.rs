@@ -65,6 +65,12 @@ pub(crate) fn pid_of(pid: i32) -> rustix::process::Pid {
 }
 
 impl Child {
+    /// Whether a wait has reaped the child (its status is known).
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    pub(crate) fn is_reaped(&self) -> bool {
+        self.status.is_some()
+    }
+
     pub(crate) fn new(pid: i32, pidfd: Option<OwnedFd>) -> Child {
         let pidfd_shown = pidfd.is_some();
         let pidfd = pidfd.map(PidFd::from);

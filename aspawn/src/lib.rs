@@ -93,6 +93,9 @@ mod pool;
 mod spawn_error;
 mod spawned;
 mod stack;
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub mod tokio;
 
 /// What a `CLONE_VM` child could break in its parent, and how this crate prevents each hazard.
 ///
@@ -111,11 +114,11 @@ pub mod __private {
 }
 mod private;
 
+#[cfg(feature = "tokio")]
+pub use crate::tokio::AsyncChild;
 pub use arg::Groups;
 pub use arg::{Argv, CStrRef, CStrSource, ChildArg, EnvSource, Envp, Fd, GroupList};
 pub use aspawn_macros::{child, spawn};
-#[cfg(feature = "tokio")]
-pub use async_io::AsyncChild;
 pub use child::Child;
 pub use command::{Command, PendingChild, Stdio};
 pub use ctx::Ctx;

@@ -119,3 +119,45 @@ async fn output_async_reads_large_interleaved_pipes_whole() {
     assert_eq!(String::from_utf8(out.stdout).unwrap(), expect_out);
     assert_eq!(String::from_utf8(out.stderr).unwrap(), expect_err);
 }
+
+/// `AsyncChild::id` is tokio's: `Some` until the child is reaped, `None` after.
+#[tokio::test(flavor = "current_thread")]
+async fn id_is_none_once_reaped() {
+    let mut child = Command::new("sh").args(["-c", "exit 3"]).spawn_async().await.unwrap();
+    let id = child.id().expect("running");
+    assert!(id > 0);
+    assert_eq!(child.wait().await.unwrap().code(), Some(3));
+    assert_eq!(child.id(), None);
+    // The wait is fused: the same status again.
+    assert_eq!(child.wait().await.unwrap().code(), Some(3));
+    let mut child = Command::new("true").spawn_async().await.unwrap();
+    while child.try_wait().unwrap().is_none() {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    assert_eq!(child.id(), None);
+}
+
+/// The futures of `output_async`/`status_async`/`spawn_async` own what they need: built from
+/// temporaries, joined, and sent to another task.
+#[tokio::test(flavor = "current_thread")]
+async fn async_futures_borrow_nothing() {
+    let (one, two) = tokio::join!(
+        Command::new("echo").arg("one").output_async(),
+        Command::new("echo").arg("two").output_async(),
+    );
+    assert_eq!(one.unwrap().stdout, b"one\n");
+    assert_eq!(two.unwrap().stdout, b"two\n");
+    let status = tokio::spawn(Command::new("sh").args(["-c", "exit 4"]).status_async());
+    assert_eq!(status.await.unwrap().unwrap().code(), Some(4));
+    let spawn = tokio::spawn(Command::new("true").spawn_async());
+    assert!(spawn.await.unwrap().unwrap().wait().await.unwrap().success());
+}
+
+/// An error that `Command::spawn` reports (a missing program) comes out of the future.
+#[tokio::test(flavor = "current_thread")]
+async fn output_async_reports_spawn_errors() {
+    let e = Command::new("/nonexistent/program").output_async().await.unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::NotFound);
+    let e = Command::new("/nonexistent/program").status_async().await.unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::NotFound);
+}

@@ -134,6 +134,9 @@ pub struct Command {
     saw_nul: bool,
     /// A builder step that failed (duplicating an fd): reported by the next spawn.
     deferred: Option<io::Error>,
+    /// [`Command::kill_on_drop`]: the async handles kill the child when dropped unreaped.
+    #[cfg(feature = "tokio")]
+    pub(crate) kill_on_drop: bool,
 }
 
 #[derive(Default, Debug)]
@@ -204,6 +207,8 @@ impl Command {
             cgroup: None,
             saw_nul,
             deferred: None,
+            #[cfg(feature = "tokio")]
+            kill_on_drop: false,
         }
     }
 
