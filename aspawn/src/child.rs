@@ -77,6 +77,12 @@ impl Child {
         Child { pid, pidfd, pidfd_shown, status: None, stdin: None, stdout: None, stderr: None }
     }
 
+    /// The child's pidfd, shown or private (the async handle waits and reaps through it).
+    #[cfg(feature = "tokio")]
+    pub(crate) fn any_pidfd(&self) -> Option<BorrowedFd<'_>> {
+        self.pidfd.as_ref().map(AsFd::as_fd)
+    }
+
     /// The same child, its pidfd (if any) private: `Command` took it without being asked.
     pub(crate) fn hide_pidfd(mut self) -> Child {
         self.pidfd_shown = false;

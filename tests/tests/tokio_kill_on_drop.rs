@@ -10,7 +10,7 @@ use tokio::io::AsyncReadExt;
 
 /// Our own copy of the child's pidfd: stays valid after the handle is gone.
 fn pidfd_copy(child: &mut aspawn::AsyncChild) -> OwnedFd {
-    child.as_inner().pidfd().expect("Command takes a pidfd").try_clone_to_owned().unwrap()
+    child.pidfd().expect("Command takes a pidfd").try_clone_to_owned().unwrap()
 }
 
 /// Whether the process behind `pidfd` has exited (readable), waiting at most `ms`.

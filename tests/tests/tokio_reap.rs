@@ -177,9 +177,9 @@ fn dropped_and_cancelled_children_leave_no_zombie() {
 
     // Dropped with no runtime current: queued, and reaped by the next spawn of the tokio API.
     let other = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let mut child = other.block_on(Command::new("sleep").arg("0.05").spawn_async()).unwrap();
+    let child = other.block_on(Command::new("sleep").arg("0.05").spawn_async()).unwrap();
     drop(other);
-    let pidfd = child.as_inner().pidfd().unwrap().try_clone_to_owned().unwrap();
+    let pidfd = child.pidfd().unwrap().try_clone_to_owned().unwrap();
     drop(child); // still running: nothing can reap it now
     let mut fds = [rustix::event::PollFd::new(&pidfd, rustix::event::PollFlags::IN)];
     assert_eq!(rustix::event::poll(&mut fds, None).unwrap(), 1);

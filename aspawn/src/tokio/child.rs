@@ -139,7 +139,7 @@ impl AsyncChild {
     /// # }
     /// ```
     pub fn pidfd(&self) -> Option<BorrowedFd<'_>> {
-        self.inner().pidfd()
+        self.inner().any_pidfd()
     }
 
     /// Closes `stdin` and awaits the exit (on the pidfd), then reaps the child; later calls give

@@ -56,6 +56,7 @@
 mod child;
 mod command;
 pub(crate) mod reaper;
+mod spawn;
 
 pub use ::tokio::process::{ChildStderr, ChildStdin, ChildStdout};
 pub use child::AsyncChild;
