@@ -19,6 +19,7 @@
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
+use std::sync::Arc;
 
 use crate::arg::sealed_place;
 use crate::arg::{EnvSource, Envp, Place, place_strings};
@@ -105,9 +106,10 @@ impl Place<Envp> for EnvSource<'_> {
     }
 }
 
-/// An environment prepared once for many spawns: every `KEY=VALUE\0` string in one buffer, so
-/// that a spawn places it with one copy (and one pointer per variable) instead of reading the
-/// parent's environment again.
+/// An environment prepared once for many spawns: every `KEY=VALUE\0` string in one buffer with
+/// `execve`'s pointer array beside it, which a spawn lends to the child (nothing is copied, the
+/// stack keeps the block alive while a child can read it) instead of reading the parent's
+/// environment again.
 ///
 /// [`Envp::inherit()`] reads the environment at every spawn, under std's lock, through
 /// [`std::env::vars_os`]: two allocations per variable, a few microseconds per spawn for a few
@@ -147,11 +149,30 @@ impl Place<Envp> for EnvSource<'_> {
 /// ```
 #[derive(Clone, Default)]
 pub struct EnvBlock {
+    inner: Arc<Block>,
+}
+
+/// An [`EnvBlock`]'s memory, never changed once built.
+struct Block {
     /// The strings, each `KEY=VALUE` and its NUL, one after the other.
     bytes: Box<[u8]>,
     /// Where each string starts in `bytes`; every start is below `bytes.len()`.
     starts: Box<[usize]>,
+    /// `envp` as `execve` takes it: a pointer to each string of `bytes`, then NULL.
+    ptrs: Box<[*const u8]>,
 }
+
+impl Default for Block {
+    fn default() -> Block {
+        Block { bytes: Box::new([]), starts: Box::new([]), ptrs: Box::new([core::ptr::null()]) }
+    }
+}
+
+// SAFETY: `ptrs` points into `bytes`, owned by the same `Block` and never written after it is
+// built; sharing or sending it shares or sends immutable bytes.
+unsafe impl Send for Block {}
+// SAFETY: as above.
+unsafe impl Sync for Block {}
 
 impl EnvBlock {
     /// The parent's environment now, read under std's lock ([`std::env::vars_os`]), as
@@ -208,7 +229,14 @@ impl EnvBlock {
             bytes.extend_from_slice(v);
             bytes.push(0);
         }
-        Ok(EnvBlock { bytes: bytes.into(), starts: starts.into() })
+        let bytes: Box<[u8]> = bytes.into();
+        let ptrs = starts
+            .iter()
+            // `start < bytes.len()`: inside the buffer, whose heap address the box keeps.
+            .map(|&start| bytes[start..].as_ptr())
+            .chain(core::iter::once(core::ptr::null()))
+            .collect();
+        Ok(EnvBlock { inner: Arc::new(Block { bytes, starts: starts.into(), ptrs }) })
     }
 
     /// How many variables it holds.
@@ -217,7 +245,7 @@ impl EnvBlock {
     /// assert_eq!(aspawn::EnvBlock::default().len(), 0);
     /// ```
     pub fn len(&self) -> usize {
-        self.starts.len()
+        self.inner.starts.len()
     }
 
     /// Whether it holds no variable.
@@ -226,7 +254,7 @@ impl EnvBlock {
     /// assert!(aspawn::EnvBlock::default().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.starts.is_empty()
+        self.inner.starts.is_empty()
     }
 
     /// The `KEY=VALUE` strings, in order.
@@ -236,9 +264,9 @@ impl EnvBlock {
     /// assert_eq!(env.iter().collect::<Vec<_>>(), [c"A=1"]);
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = &std::ffi::CStr> + '_ {
-        self.starts.iter().map(|&s| {
+        self.inner.starts.iter().map(|&s| {
             // Every start begins a string that ends with its NUL inside `bytes` (`build`).
-            std::ffi::CStr::from_bytes_until_nul(&self.bytes[s..]).unwrap_or_default()
+            std::ffi::CStr::from_bytes_until_nul(&self.inner.bytes[s..]).unwrap_or_default()
         })
     }
 }
@@ -252,17 +280,26 @@ impl core::fmt::Debug for EnvBlock {
 impl sealed_place::Sealed<Envp> for &EnvBlock {}
 
 impl Place<Envp> for &EnvBlock {
-    /// One copy of the whole buffer, then the pointer array.
+    /// Lends the block: the child's `envp` is the block's own pointer array, kept alive by the
+    /// stack (a clone of the `Arc`) for as long as a child can run on it; nothing is copied. A
+    /// second block in the same spawn (the stack lends for one) is copied instead: the whole
+    /// buffer at once, then the pointer array.
     fn place(self, p: &mut Placer<'_>) -> Result<Envp, SpawnError> {
-        let n = self.starts.len();
+        let b = &*self.inner;
+        let n = b.starts.len();
+        if p.pin(self.inner.clone()) {
+            // `ptrs` has `n + 1` entries, the last NULL, each pointing into `bytes`; the stack
+            // now owns a reference to the block, so none of it is freed while a child may read it.
+            return Ok(Envp::from_placed(b.ptrs.as_ptr().cast_mut(), n));
+        }
         let slots = n.checked_add(1).ok_or_else(too_big)?;
         let arr = p.ptr_array(slots)?;
-        let len = self.bytes.len();
+        let len = b.bytes.len();
         let dst = p.alloc(len, 1)?;
-        // SAFETY: `alloc` reserved `len` fresh bytes at `dst`; the source is our own buffer,
-        // which cannot overlap the stack.
-        unsafe { core::ptr::copy_nonoverlapping(self.bytes.as_ptr(), dst, len) };
-        for (i, &start) in self.starts.iter().enumerate() {
+        // SAFETY: `alloc` reserved `len` fresh bytes at `dst`; the source is the block's own
+        // buffer, which cannot overlap the stack.
+        unsafe { core::ptr::copy_nonoverlapping(b.bytes.as_ptr(), dst, len) };
+        for (i, &start) in b.starts.iter().enumerate() {
             // SAFETY: `i < n < slots` is inside the reserved array, and `start < len` (`build`
             // records a start only before writing at least a `=` and a NUL), so `dst + start`
             // is inside the copy.

@@ -10,6 +10,8 @@
 
 use core::marker::PhantomData;
 use core::ptr::NonNull;
+use std::any::Any;
+use std::sync::Arc;
 
 use crate::spawn_error::{SpawnError, SpawnErrorKind};
 use crate::stack::{HEADER_SIZE, Header, MIN_CHILD_STACK, Stack};
@@ -23,6 +25,12 @@ impl Stack {
             top: top as usize,
             cur: top as usize,
             usable: self.size(),
+            pinned: {
+                // What the previous child lent from outside the stack: that child is gone (the
+                // stack is ours again), so it can go.
+                self.pinned = None;
+                &mut self.pinned
+            },
             _stack: PhantomData,
         }
     }
@@ -37,10 +45,23 @@ pub struct Placer<'a> {
     top: usize,
     cur: usize,
     usable: usize,
+    /// The stack's slot for memory a placement lends instead of copying.
+    pinned: &'a mut Option<Arc<dyn Any + Send + Sync>>,
     _stack: PhantomData<&'a mut Stack>,
 }
 
 impl Placer<'_> {
+    /// Keeps `memory` alive for as long as the stack (and so any child on it) lives, so that a
+    /// placed value may point into it instead of into the stack. One lender per spawn: `false`
+    /// when the slot is taken (the caller then copies).
+    pub(crate) fn pin(&mut self, memory: Arc<dyn Any + Send + Sync>) -> bool {
+        if self.pinned.is_some() {
+            return false;
+        }
+        *self.pinned = Some(memory);
+        true
+    }
+
     /// Reserves `size` bytes at `align` (a power of two) and returns the start.
     pub(crate) fn alloc(&mut self, size: usize, align: usize) -> Result<*mut u8, SpawnError> {
         debug_assert!(align.is_power_of_two());

@@ -21,9 +21,10 @@
 
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicI32, AtomicU32, AtomicUsize, Ordering};
+use std::any::Any;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
-use std::sync::Weak;
+use std::sync::{Arc, Weak};
 
 use rustix::mm::{MapFlags, MprotectFlags, ProtFlags};
 
@@ -141,6 +142,13 @@ pub struct Stack {
     /// `None` otherwise. Never set on a stack that leaves the crate's hands: a dropped stack goes
     /// back to its pool without it.
     pub(crate) preset_cgroup: Option<RawFd>,
+    /// Memory outside the stack that a child placed on it reads (an [`EnvBlock`]'s strings and
+    /// pointer array, lent instead of copied): held by the stack, so it lives as long as the
+    /// stack's own memory, and so until the child is gone (`soundness` item 8). Dropped by the
+    /// next placement on this stack, or with the stack.
+    ///
+    /// [`EnvBlock`]: crate::EnvBlock
+    pub(crate) pinned: Option<Arc<dyn Any + Send + Sync>>,
 }
 
 // SAFETY: a `Stack` uniquely owns its mapping; nothing in it is tied to a thread.
@@ -218,6 +226,7 @@ impl Stack {
             home: None,
             preset: 0,
             preset_cgroup: None,
+            pinned: None,
         })
     }
 
@@ -278,6 +287,7 @@ impl Drop for Stack {
                 home: None,
                 preset: 0,
                 preset_cgroup: None,
+                pinned: None,
             };
             // Not taken (pool gone or full): `fresh` has no home, so its drop unmaps.
             if let Some(pool) = home.upgrade() {

@@ -94,7 +94,7 @@ impl AspawnReuse {
     }
 
     /// `/bin/true` with the parent's environment captured once as an [`aspawn::EnvBlock`]:
-    /// each spawn places it with one copy. The child's work is exactly the exec floor's.
+    /// each spawn lends it to the child (no copy). The child's work is exactly the exec floor's.
     pub fn with_env_block() -> Self {
         AspawnReuse { env_block: Some(aspawn::EnvBlock::capture()), ..Self::new() }
     }
