@@ -67,7 +67,7 @@ fn aspawn_to_std_carries_program_args_arg0_env_cwd_and_streams() {
 #[test]
 fn aspawn_to_std_refuses_what_std_cannot_express() {
     type Setter = fn(&mut Command);
-    let cases: [(&str, Setter); 8] = [
+    let cases: [(&str, Setter); 10] = [
         ("groups", |c| {
             c.groups(&[0]);
         }),
@@ -92,7 +92,15 @@ fn aspawn_to_std_refuses_what_std_cannot_express() {
         ("child_hook", |c| {
             c.child_hook(nothing, ());
         }),
+        ("create_pidfd", |c| {
+            c.create_pidfd(true);
+        }),
+        ("kill_on_drop", |c| {
+            c.kill_on_drop(true);
+        }),
     ];
+    // std's own default carries over.
+    assert!(std::process::Command::try_from(&*Command::new("true").create_pidfd(false)).is_ok());
     for (name, set) in cases {
         let mut cmd = Command::new("true");
         set(&mut cmd);

@@ -80,8 +80,9 @@ impl TryFrom<&Command> for std::process::Command {
     ///
     /// Refused, naming the option: `groups` (unstable in std), `setsid` (unstable in std),
     /// `umask`, `rlimit`, `pdeathsig`, `keep_fd`/`fd_map` and `child_hook` (std has them only
-    /// through an `unsafe` `pre_exec`), `fd` (unstable in std), `cgroup` (std has no such
-    /// option), and a builder step that failed (it would have failed
+    /// through an `unsafe` `pre_exec`), `fd` and `create_pidfd(true)` (unstable in std),
+    /// `cgroup` and `kill_on_drop` (std has no such option; `create_pidfd(false)` is std's
+    /// default and carries over), and a builder step that failed (it would have failed
     /// the spawn). The stack pool is not a property of the child and is dropped.
     fn try_from(cmd: &Command) -> Result<std::process::Command, ToStdError> {
         if let Some(e) = &cmd.deferred {
@@ -92,7 +93,11 @@ impl TryFrom<&Command> for std::process::Command {
             return Err(ToStdError { option: "a failed builder step", source: Some(e) });
         }
         let from_fd_map = cmd.fd_map.keys().any(|n| !cmd.spent_by_spawn.contains(n));
-        let checks: [(&'static str, bool); 9] = [
+        #[cfg(feature = "tokio")]
+        let kill_on_drop = cmd.kill_on_drop;
+        #[cfg(not(feature = "tokio"))]
+        let kill_on_drop = false;
+        let checks: [(&'static str, bool); 11] = [
             ("groups", cmd.groups.is_some()),
             ("setsid", cmd.setsid),
             ("umask", cmd.umask.is_some()),
@@ -102,6 +107,8 @@ impl TryFrom<&Command> for std::process::Command {
             ("fd", !cmd.spent_by_spawn.is_empty()),
             ("child_hook", cmd.hook.is_some()),
             ("cgroup", cmd.cgroup.is_some()),
+            ("create_pidfd", cmd.create_pidfd == Some(true)),
+            ("kill_on_drop", kill_on_drop),
         ];
         if let Some((name, _)) = checks.iter().find(|(_, set)| *set) {
             return Err(refuse(name));

@@ -1174,6 +1174,10 @@ impl Command {
         if let Some(dir) = &self.cgroup {
             d.field("cgroup", dir);
         }
+        #[cfg(feature = "tokio")]
+        if self.kill_on_drop {
+            d.field("kill_on_drop", &self.kill_on_drop);
+        }
         if let Some(e) = &self.deferred {
             d.field("deferred_error", e);
         }
