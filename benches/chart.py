@@ -372,7 +372,7 @@ def chart(res, date, path):
                 "Throughput of a 129-byte static exit(0) program, spawns/s — longer is better",
                 fontsize=10, loc="left")
     fig.tight_layout()
-    fig.savefig(path, format="svg")
+    fig.savefig(path, format="svg", bbox_inches="tight")
     plt.close(fig)
     return True
 
