@@ -629,7 +629,8 @@ impl Command {
     /// use std::os::fd::AsRawFd;
     ///
     /// let (mut r, w) = std::io::pipe()?;
-    /// let script = format!("echo kept >&{}", w.as_raw_fd());
+    /// // Written to as `/dev/fd/N`: `sh` may not parse `>&N` above 9.
+    /// let script = format!("echo kept > /dev/fd/{}", w.as_raw_fd());
     /// // The `Command` (and its duplicate of `w`) is dropped at the end of the line.
     /// let mut child = aspawn::Command::new("sh").args(["-c", &script]).keep_fd(&w).spawn()?;
     /// drop(w);
