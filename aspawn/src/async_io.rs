@@ -153,6 +153,17 @@ impl Child {
     ///
     /// A child spawned without a pidfd gets one here (`pidfd_open`), before it is reaped: as
     /// exact as a wait by pid (see [`Child`]).
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    /// rt.block_on(async {
+    ///     let mut child = aspawn::Command::new("sh").args(["-c", "exit 4"]).spawn()?;
+    ///     assert_eq!(child.wait_async().await?.code(), Some(4));
+    ///     Ok(())
+    /// })
+    /// # }
+    /// ```
     pub async fn wait_async(&mut self) -> io::Result<ExitStatus> {
         if let Some(s) = self.try_wait()? {
             return Ok(s);
@@ -165,6 +176,22 @@ impl Child {
 
 impl PendingChild {
     /// Waits, in tokio's reactor, for the release: the async [`PendingChild::wait_released`].
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use aspawn::Command;
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    /// rt.block_on(async {
+    ///     let pending = Command::new("sh").args(["-c", "exit 6"]).spawn_nowait()?;
+    ///     let mut child = pending.released().await?;
+    ///     assert_eq!(child.wait_async().await?.code(), Some(6));
+    ///     let pending = Command::new("/nonexistent/aspawn-doc").spawn_nowait()?;
+    ///     assert_eq!(pending.released().await.unwrap_err().kind(), std::io::ErrorKind::NotFound);
+    ///     Ok(())
+    /// })
+    /// # }
+    /// ```
     pub async fn released(self) -> io::Result<command::Child> {
         let (spawned, pipes) = self.into_parts();
         command::finish(pipes, spawned.released().await)

@@ -101,11 +101,29 @@ impl Child {
     }
 
     /// The process id.
+    ///
+    /// ```
+    /// use aspawn::{Command, Stdio};
+    ///
+    /// let child = Command::new("sh").args(["-c", "echo $$"]).stdout(Stdio::piped()).spawn()?;
+    /// let pid = child.pid();
+    /// assert_eq!(child.wait_with_output()?.stdout, format!("{pid}\n").as_bytes());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn pid(&self) -> i32 {
         self.pid
     }
 
     /// The process id, as std's `Child::id`.
+    ///
+    /// ```
+    /// use aspawn::{Command, Stdio};
+    ///
+    /// let child = Command::new("sh").args(["-c", "echo $$"]).stdout(Stdio::piped()).spawn()?;
+    /// let id = child.id();
+    /// assert_eq!(child.wait_with_output()?.stdout, format!("{id}\n").as_bytes());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn id(&self) -> u32 {
         self.pid as u32
     }
@@ -186,6 +204,13 @@ impl Child {
     /// Waits for the child to exit and reaps it; later calls return the same status. Closes
     /// `stdin` first, as std does, so a child reading it sees end of file. Without a pidfd,
     /// fails with `ECHILD` if a foreign reaper took the child first (see [`Child`]).
+    ///
+    /// ```
+    /// let mut child = aspawn::Command::new("sh").args(["-c", "exit 3"]).spawn()?;
+    /// assert_eq!(child.wait()?.code(), Some(3));
+    /// assert_eq!(child.wait()?.code(), Some(3)); // the same status again
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn wait(&mut self) -> io::Result<ExitStatus> {
         drop(self.stdin.take());
         if let Some(s) = self.status {
@@ -202,6 +227,15 @@ impl Child {
     }
 
     /// Reaps the child if it has exited, without blocking.
+    ///
+    /// ```
+    /// let mut child = aspawn::Command::new("sleep").arg("10").spawn()?;
+    /// assert!(child.try_wait()?.is_none()); // still running
+    /// child.kill()?;
+    /// let status = child.wait()?;
+    /// assert_eq!(child.try_wait()?, Some(status));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn try_wait(&mut self) -> io::Result<Option<ExitStatus>> {
         if let Some(s) = self.status {
             return Ok(Some(s));
@@ -319,6 +353,16 @@ impl Child {
     }
 
     /// Sends `SIGKILL`. Like std, succeeds without effect once the child has been reaped.
+    ///
+    /// ```
+    /// use std::os::unix::process::ExitStatusExt;
+    ///
+    /// let mut child = aspawn::Command::new("sleep").arg("10").spawn()?;
+    /// child.kill()?;
+    /// assert_eq!(child.wait()?.signal(), Some(9));
+    /// child.kill()?; // reaped: nothing sent, no error
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn kill(&mut self) -> io::Result<()> {
         if self.status.is_some() {
             return Ok(());
@@ -329,6 +373,17 @@ impl Child {
     /// Sends signal `sig`: through the pidfd, or with `kill(pid)` while the child is not known
     /// reaped. Once a wait has reaped it, fails with `ESRCH` and sends nothing (the pid may
     /// name another process by then).
+    ///
+    /// ```
+    /// use std::os::unix::process::ExitStatusExt;
+    ///
+    /// let mut child = aspawn::Command::new("sleep").arg("10").spawn()?;
+    /// child.signal(15)?; // SIGTERM
+    /// assert_eq!(child.wait()?.signal(), Some(15));
+    /// let err = child.signal(15).unwrap_err(); // reaped
+    /// assert_eq!(err.raw_os_error(), Some(aspawn::Errno::SRCH.raw_os_error()));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn signal(&self, sig: i32) -> io::Result<()> {
         let sig = Signal::from_named_raw(sig)
             .ok_or_else(|| io::Error::from_raw_os_error(Errno::INVAL.raw_os_error()))?;
@@ -415,6 +470,20 @@ impl Child {
 impl Child {
     /// Closes `stdin`, reads `stdout` and `stderr` to the end (both at once, so neither pipe
     /// fills up), and waits.
+    ///
+    /// ```
+    /// use aspawn::{Command, Stdio};
+    ///
+    /// let child = Command::new("sh")
+    ///     .args(["-c", "echo out; echo err >&2; exit 1"])
+    ///     .stdout(Stdio::piped())
+    ///     .stderr(Stdio::piped())
+    ///     .spawn()?;
+    /// let out = child.wait_with_output()?;
+    /// assert_eq!((out.stdout, out.stderr), (b"out\n".to_vec(), b"err\n".to_vec()));
+    /// assert_eq!(out.status.code(), Some(1));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn wait_with_output(mut self) -> io::Result<Output> {
         drop(self.stdin.take());
         let (stdout, stderr) = match (self.stdout.take(), self.stderr.take()) {

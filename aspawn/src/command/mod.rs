@@ -179,6 +179,15 @@ impl Command {
     /// A command for `program`, with no arguments, the parent's environment, working directory
     /// and standard streams. A `program` without `/` is searched in `PATH` — the `PATH` the
     /// child will have, as with std.
+    ///
+    /// ```
+    /// use aspawn::Command;
+    ///
+    /// assert!(Command::new("true").status()?.success());
+    /// let err = Command::new("/nonexistent/aspawn-doc").spawn().unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn new<S: AsRef<OsStr>>(program: S) -> Command {
         let program = program.as_ref().to_owned();
         let saw_nul = has_nul(&program);
@@ -213,6 +222,12 @@ impl Command {
     }
 
     /// Adds an argument.
+    ///
+    /// ```
+    /// let out = aspawn::Command::new("echo").arg("one").arg("two words").output()?;
+    /// assert_eq!(out.stdout, b"one two words\n");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn arg<S: AsRef<OsStr>>(&mut self, arg: S) -> &mut Command {
         let arg = arg.as_ref().to_owned();
         self.saw_nul |= has_nul(&arg);
@@ -221,6 +236,12 @@ impl Command {
     }
 
     /// Adds arguments.
+    ///
+    /// ```
+    /// let status = aspawn::Command::new("sh").args(["-c", "exit 3"]).status()?;
+    /// assert_eq!(status.code(), Some(3));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn args<I, S>(&mut self, args: I) -> &mut Command
     where
         I: IntoIterator<Item = S>,
@@ -233,6 +254,13 @@ impl Command {
     }
 
     /// Sets (or replaces) an environment variable of the child.
+    ///
+    /// ```
+    /// let mut cmd = aspawn::Command::new("sh");
+    /// cmd.args(["-c", "echo $COLOR"]).env("COLOR", "blue");
+    /// assert_eq!(cmd.output()?.stdout, b"blue\n");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn env<K: AsRef<OsStr>, V: AsRef<OsStr>>(&mut self, key: K, val: V) -> &mut Command {
         // A NUL is refused at spawn time, and only if the variable is still set then (std checks
         // the environment it passes on, so a later `env_remove` or `env_clear` drops it).
@@ -243,6 +271,13 @@ impl Command {
     }
 
     /// Sets several environment variables.
+    ///
+    /// ```
+    /// let vars = [("A", "1"), ("B", "2")];
+    /// let out = aspawn::Command::new("sh").args(["-c", "echo $A$B"]).envs(vars).output()?;
+    /// assert_eq!(out.stdout, b"12\n");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn envs<I, K, V>(&mut self, vars: I) -> &mut Command
     where
         I: IntoIterator<Item = (K, V)>,
@@ -256,6 +291,16 @@ impl Command {
     }
 
     /// Removes a variable from the child's environment.
+    ///
+    /// ```
+    /// let out = aspawn::Command::new("sh")
+    ///     .args(["-c", "echo ${GONE-unset}"])
+    ///     .env("GONE", "set")
+    ///     .env_remove("GONE")
+    ///     .output()?;
+    /// assert_eq!(out.stdout, b"unset\n");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn env_remove<K: AsRef<OsStr>>(&mut self, key: K) -> &mut Command {
         // A name with a NUL cannot be in any environment: removing it does nothing, as in std.
         let k = key.as_ref().to_owned();
@@ -269,6 +314,12 @@ impl Command {
     }
 
     /// Starts the child with an empty environment (plus what [`Command::env`] sets afterwards).
+    ///
+    /// ```
+    /// let out = aspawn::Command::new("/usr/bin/env").env_clear().env("ONLY", "1").output()?;
+    /// assert_eq!(out.stdout, b"ONLY=1\n");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn env_clear(&mut self) -> &mut Command {
         self.env.clear = true;
         self.env.vars.clear();
@@ -277,6 +328,12 @@ impl Command {
 
     /// The child's working directory. A relative `program` path is then relative to it, as
     /// with std.
+    ///
+    /// ```
+    /// let out = aspawn::Command::new("sh").args(["-c", "pwd"]).current_dir("/").output()?;
+    /// assert_eq!(out.stdout, b"/\n");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn current_dir<P: AsRef<Path>>(&mut self, dir: P) -> &mut Command {
         let dir = dir.as_ref().to_owned();
         self.saw_nul |= has_nul(dir.as_os_str());
@@ -285,18 +342,46 @@ impl Command {
     }
 
     /// The child's standard input.
+    ///
+    /// ```
+    /// use aspawn::{Command, Stdio};
+    /// use std::io::Write;
+    ///
+    /// let mut child = Command::new("cat").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
+    /// child.stdin.take().expect("piped").write_all(b"fed in")?; // closed at the end of the line
+    /// assert_eq!(child.wait_with_output()?.stdout, b"fed in");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn stdin<T: Into<Stdio>>(&mut self, cfg: T) -> &mut Command {
         self.stdin = Some(cfg.into());
         self
     }
 
     /// The child's standard output.
+    ///
+    /// ```
+    /// use aspawn::{Command, Stdio};
+    ///
+    /// let out = Command::new("echo").arg("lost").stdout(Stdio::null()).output()?;
+    /// assert!(out.status.success());
+    /// assert!(out.stdout.is_empty());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn stdout<T: Into<Stdio>>(&mut self, cfg: T) -> &mut Command {
         self.stdout = Some(cfg.into());
         self
     }
 
     /// The child's standard error.
+    ///
+    /// ```
+    /// use aspawn::{Command, Stdio};
+    ///
+    /// let mut cmd = Command::new("sh");
+    /// let child = cmd.args(["-c", "echo oops >&2"]).stderr(Stdio::piped()).spawn()?;
+    /// assert_eq!(child.wait_with_output()?.stderr, b"oops\n");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn stderr<T: Into<Stdio>>(&mut self, cfg: T) -> &mut Command {
         self.stderr = Some(cfg.into());
         self
@@ -308,30 +393,77 @@ impl Command {
     /// [`Command::groups`], the child also clears its supplementary groups (`setgroups(0)`) and
     /// ignores only `EPERM` (no `CAP_SETGID`), as std does, so a root or setuid-root parent
     /// does not pass its groups on to the dropped uid.
+    ///
+    /// ```
+    /// use std::os::unix::fs::MetadataExt;
+    ///
+    /// let me = std::fs::metadata("/proc/self")?.uid(); // our own uid: allowed for any user
+    /// let out = aspawn::Command::new("id").arg("-u").uid(me).output()?;
+    /// assert_eq!(out.stdout, format!("{me}\n").as_bytes());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn uid(&mut self, id: u32) -> &mut Command {
         self.uid = Some(id);
         self
     }
 
     /// The child's group id (`setresgid`).
+    ///
+    /// ```
+    /// use std::os::unix::fs::MetadataExt;
+    ///
+    /// let gid = std::fs::metadata("/proc/self")?.gid(); // our own gid: allowed for any user
+    /// let out = aspawn::Command::new("id").arg("-g").gid(gid).output()?;
+    /// assert_eq!(out.stdout, format!("{gid}\n").as_bytes());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn gid(&mut self, id: u32) -> &mut Command {
         self.gid = Some(id);
         self
     }
 
     /// The child's supplementary groups (`setgroups`, first of the three).
+    ///
+    /// ```
+    /// use std::os::unix::fs::MetadataExt;
+    ///
+    /// let gid = std::fs::metadata("/proc/self")?.gid();
+    /// match aspawn::Command::new("id").arg("-G").groups(&[gid]).output() {
+    ///     Ok(out) => assert_eq!(out.stdout, format!("{gid}\n").as_bytes()),
+    ///     // `setgroups` needs CAP_SETGID, even for one's own group.
+    ///     Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::PermissionDenied),
+    /// }
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn groups(&mut self, groups: &[u32]) -> &mut Command {
         self.groups = Some(groups.to_vec());
         self
     }
 
     /// Moves the child into process group `pgroup` (0: a new group led by the child).
+    ///
+    /// ```
+    /// let mut child = aspawn::Command::new("sleep").arg("10").process_group(0).spawn()?;
+    /// let stat = std::fs::read_to_string(format!("/proc/{}/stat", child.id()))?;
+    /// // After the command name: state, ppid, pgrp.
+    /// let pgrp: u32 = stat.rsplit_once(") ").unwrap().1.split(' ').nth(2).unwrap().parse()?;
+    /// assert_eq!(pgrp, child.id()); // it leads a group of its own
+    /// child.kill()?;
+    /// child.wait()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn process_group(&mut self, pgroup: i32) -> &mut Command {
         self.pgroup = Some(pgroup);
         self
     }
 
     /// Sets argv\[0\] (the program is still `program`).
+    ///
+    /// ```
+    /// let out = aspawn::Command::new("sh").arg0("renamed").args(["-c", "echo $0"]).output()?;
+    /// assert_eq!(out.stdout, b"renamed\n");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn arg0<S: AsRef<OsStr>>(&mut self, arg: S) -> &mut Command {
         let a = arg.as_ref().to_owned();
         self.saw_nul |= has_nul(&a);
@@ -346,6 +478,12 @@ impl Command {
     /// gives the calling thread its signal mask and `SIGPIPE` disposition back, and with
     /// `keep_fd`/`fd_map` the other fds are only marked close-on-exec, not closed, so the
     /// process's own files stay valid. `pdeathsig` watches this process's parent.
+    ///
+    /// ```
+    /// // On success this process would become the program; a missing one gives the error back.
+    /// let err = aspawn::Command::new("/nonexistent/aspawn-doc").exec();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
+    /// ```
     pub fn exec(&mut self) -> io::Error {
         if self.cgroup.is_some() {
             return io::Error::new(
@@ -374,12 +512,29 @@ impl Command {
     /// Starts a new session in the child (`setsid`, after the process group). Combined with
     /// [`Command::process_group`], the child is already a group leader and `setsid` fails with
     /// `EPERM`, as with std.
+    ///
+    /// ```
+    /// let mut child = aspawn::Command::new("sleep").arg("10").setsid(true).spawn()?;
+    /// let stat = std::fs::read_to_string(format!("/proc/{}/stat", child.id()))?;
+    /// // After the command name: state, ppid, pgrp, session.
+    /// let session: u32 = stat.rsplit_once(") ").unwrap().1.split(' ').nth(3).unwrap().parse()?;
+    /// assert_eq!(session, child.id()); // it leads a session of its own
+    /// child.kill()?;
+    /// child.wait()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn setsid(&mut self, on: bool) -> &mut Command {
         self.setsid = on;
         self
     }
 
     /// The child's file mode creation mask (`umask`).
+    ///
+    /// ```
+    /// let out = aspawn::Command::new("sh").args(["-c", "umask"]).umask(0o027).output()?;
+    /// assert_eq!(out.stdout, b"0027\n");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn umask(&mut self, mask: u32) -> &mut Command {
         self.umask = Some(mask);
         self
@@ -414,6 +569,17 @@ impl Command {
     /// (before release) may go unnoticed: the child then belongs to another thread of the same
     /// process, and no signal comes. [`Command::spawn`] waits for the release, so it cannot
     /// miss it.
+    ///
+    /// ```
+    /// use std::os::unix::process::ExitStatusExt;
+    ///
+    /// // Spawned by a thread that then ends: the child gets SIGKILL (9) at that moment.
+    /// let spawner =
+    ///     std::thread::spawn(|| aspawn::Command::new("sleep").arg("10").pdeathsig(9).spawn());
+    /// let mut child = spawner.join().expect("no panic")?;
+    /// assert_eq!(child.wait()?.signal(), Some(9));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn pdeathsig(&mut self, sig: i32) -> &mut Command {
         self.pdeathsig = Some(sig);
         self
@@ -457,6 +623,23 @@ impl Command {
     /// spawn of the `Command` gets it. Unlike std's `CommandExt::fd`, a value passed here (an
     /// `OwnedFd`, a `File`) is therefore closed at once, not at the spawn: pass a borrow
     /// (`&file`) to keep yours, or use [`Command::fd`] for std's behaviour.
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// use std::os::fd::AsRawFd;
+    ///
+    /// let (mut r, w) = std::io::pipe()?;
+    /// // Written to as `/dev/fd/N`: `sh` may not parse `>&N` above 9.
+    /// let script = format!("echo kept > /dev/fd/{}", w.as_raw_fd());
+    /// // The `Command` (and its duplicate of `w`) is dropped at the end of the line.
+    /// let mut child = aspawn::Command::new("sh").args(["-c", &script]).keep_fd(&w).spawn()?;
+    /// drop(w);
+    /// assert!(child.wait()?.success());
+    /// let mut s = String::new();
+    /// r.read_to_string(&mut s)?;
+    /// assert_eq!(s, "kept\n");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn keep_fd<F: AsFd>(&mut self, fd: F) -> &mut Command {
         let n = fd.as_fd().as_raw_fd();
         self.fd_map(fd, n)
@@ -596,6 +779,15 @@ impl Command {
     }
 
     /// Spawns with the stacks of `pool` instead of the process-wide [`StackPool::global`].
+    ///
+    /// ```
+    /// use aspawn::{Command, StackPool};
+    ///
+    /// let pool = StackPool::new(256 * 1024);
+    /// assert!(Command::new("true").stack_pool(&pool).status()?.success());
+    /// assert_eq!(pool.idle(), 1); // the stack came back to `pool` after the spawn
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn stack_pool(&mut self, pool: &StackPool) -> &mut Command {
         self.pool = Some(pool.clone());
         self
@@ -614,21 +806,53 @@ impl Command {
     // --- getters ----------------------------------------------------------------------------
 
     /// The program, as given to [`Command::new`].
+    ///
+    /// ```
+    /// let cmd = aspawn::Command::new("ls");
+    /// assert_eq!(cmd.get_program(), "ls");
+    /// ```
     pub fn get_program(&self) -> &OsStr {
         &self.program
     }
 
     /// The arguments (argv\[0\] not included).
+    ///
+    /// ```
+    /// use std::ffi::OsStr;
+    ///
+    /// let mut cmd = aspawn::Command::new("ls");
+    /// cmd.arg0("list").args(["-l", "/tmp"]);
+    /// let args: Vec<&OsStr> = cmd.get_args().collect();
+    /// assert_eq!(args, [OsStr::new("-l"), OsStr::new("/tmp")]);
+    /// ```
     pub fn get_args(&self) -> CommandArgs<'_> {
         CommandArgs { inner: self.args[1..].iter() }
     }
 
     /// The environment changes: `(key, Some(value))` set, `(key, None)` removed, in key order.
+    ///
+    /// ```
+    /// use std::ffi::OsStr;
+    ///
+    /// let mut cmd = aspawn::Command::new("env");
+    /// cmd.env("B", "2").env_remove("A");
+    /// let envs: Vec<(&OsStr, Option<&OsStr>)> = cmd.get_envs().collect();
+    /// assert_eq!(envs, [(OsStr::new("A"), None), (OsStr::new("B"), Some(OsStr::new("2")))]);
+    /// ```
     pub fn get_envs(&self) -> CommandEnvs<'_> {
         CommandEnvs { inner: self.env.vars.iter() }
     }
 
     /// The working directory, if set.
+    ///
+    /// ```
+    /// use std::path::Path;
+    ///
+    /// let mut cmd = aspawn::Command::new("ls");
+    /// assert_eq!(cmd.get_current_dir(), None);
+    /// cmd.current_dir("/tmp");
+    /// assert_eq!(cmd.get_current_dir(), Some(Path::new("/tmp")));
+    /// ```
     pub fn get_current_dir(&self) -> Option<&Path> {
         self.cwd.as_deref()
     }
@@ -638,6 +862,16 @@ impl Command {
     /// Spawns the child and returns once it has exec'd, with std's errors: a program that is
     /// missing, not executable, a bad working directory … come back as the `io::Error` std
     /// gives. Streams not set are inherited.
+    ///
+    /// ```
+    /// use aspawn::Command;
+    ///
+    /// let mut child = Command::new("sh").args(["-c", "exit 3"]).spawn()?;
+    /// assert_eq!(child.wait()?.code(), Some(3));
+    /// let err = Command::new("/").spawn().unwrap_err(); // a directory
+    /// assert_eq!(err.kind(), std::io::ErrorKind::PermissionDenied);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn spawn(&mut self) -> io::Result<Child> {
         self.spawn_with([Default_::Inherit; 3], SYNC)?.wait_released()
     }
@@ -659,6 +893,12 @@ impl Command {
     }
 
     /// Runs the command (streams inherited) and waits for its exit status.
+    ///
+    /// ```
+    /// let status = aspawn::Command::new("false").status()?;
+    /// assert_eq!(status.code(), Some(1));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn status(&mut self) -> io::Result<ExitStatus> {
         let mut child = self.spawn_with([Default_::Inherit; 3], SYNC)?.wait_released()?;
         drop(child.stdin.take());
@@ -667,6 +907,14 @@ impl Command {
 
     /// Runs the command and collects its output: stdout and stderr are piped and stdin is
     /// `/dev/null` unless set.
+    ///
+    /// ```
+    /// let script = "echo out; echo err >&2; exit 2";
+    /// let out = aspawn::Command::new("sh").args(["-c", script]).output()?;
+    /// assert_eq!((out.stdout, out.stderr), (b"out\n".to_vec(), b"err\n".to_vec()));
+    /// assert_eq!(out.status.code(), Some(2));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn output(&mut self) -> io::Result<Output> {
         let pending = self.spawn_with([Default_::Null, Default_::Piped, Default_::Piped], SYNC)?;
         pending.wait_released()?.wait_with_output()

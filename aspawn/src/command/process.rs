@@ -28,6 +28,15 @@ impl PendingChild {
     }
 
     /// The child's process id, known at once.
+    ///
+    /// ```
+    /// let pending = aspawn::Command::new("true").spawn_nowait()?;
+    /// let pid = pending.id(); // before the child's exec
+    /// let mut child = pending.wait_released()?;
+    /// assert_eq!(child.id(), pid);
+    /// assert!(child.wait()?.success());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn id(&self) -> u32 {
         self.spawned.pid() as u32
     }
@@ -35,6 +44,21 @@ impl PendingChild {
     /// The child's pidfd (`Command` takes one unless no fd was free, or
     /// [`Command::create_pidfd(false)`](super::Command::create_pidfd) said not to); `None` once
     /// [`PendingChild::try_released`] has returned `Some` (the [`Child`] it gave has it then).
+    ///
+    /// ```
+    /// use std::os::fd::AsRawFd;
+    ///
+    /// let pending = aspawn::Command::new("true").spawn_nowait()?;
+    /// let fd = pending.pidfd().expect("taken by default").as_raw_fd();
+    /// let info = std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}"))?;
+    /// assert!(info.contains(&format!("Pid:\t{}", pending.id())));
+    /// assert!(pending.wait_released()?.wait()?.success());
+    ///
+    /// let pending = aspawn::Command::new("true").create_pidfd(false).spawn_nowait()?;
+    /// assert!(pending.pidfd().is_none());
+    /// assert!(pending.wait_released()?.wait()?.success());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn pidfd(&self) -> Option<BorrowedFd<'_>> {
         self.spawned.pidfd()
     }
@@ -42,12 +66,37 @@ impl PendingChild {
     /// The fd that becomes readable when the child has exec'd or exited, for event loops
     /// ([`Command::spawn_nowait`](super::Command::spawn_nowait) always makes it; see
     /// [`Spawned::release_fd`]).
+    ///
+    /// ```
+    /// use std::io::Read;
+    ///
+    /// let mut pending = aspawn::Command::new("true").spawn_nowait()?;
+    /// // An event loop would poll the fd; a blocking read of it ends (0 bytes) at the hang-up.
+    /// let fd = pending.release_fd().expect("spawn_nowait makes one").try_clone_to_owned()?;
+    /// assert_eq!(std::fs::File::from(fd).read(&mut [0u8; 1])?, 0);
+    /// let mut child = pending.try_released().expect("the fd hung up")?;
+    /// assert!(child.wait()?.success());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn release_fd(&self) -> Option<BorrowedFd<'_>> {
         self.spawned.release_fd()
     }
 
     /// The [`Child`] (or the spawn error) once the child has exec'd or exited; `None` before.
     /// After it returned `Some`, the handle is spent.
+    ///
+    /// ```
+    /// let mut pending = aspawn::Command::new("/nonexistent/aspawn-doc").spawn_nowait()?;
+    /// let released = loop {
+    ///     match pending.try_released() {
+    ///         Some(r) => break r,
+    ///         None => std::thread::yield_now(), // not exec'd yet: do other work
+    ///     }
+    /// };
+    /// assert_eq!(released.unwrap_err().kind(), std::io::ErrorKind::NotFound);
+    /// assert!(pending.try_released().is_none()); // spent
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn try_released(&mut self) -> Option<io::Result<Child>> {
         let r = self.spawned.try_released()?;
         Some(finish(self.pipes.take(), r))
@@ -55,6 +104,16 @@ impl PendingChild {
 
     /// Blocks until the child has exec'd (or failed) and gives the [`Child`], or the error
     /// `spawn` would have given.
+    ///
+    /// ```
+    /// use aspawn::Command;
+    ///
+    /// let mut child = Command::new("sh").args(["-c", "exit 4"]).spawn_nowait()?.wait_released()?;
+    /// assert_eq!(child.wait()?.code(), Some(4));
+    /// let pending = Command::new("/nonexistent/aspawn-doc").spawn_nowait()?;
+    /// assert_eq!(pending.wait_released().unwrap_err().kind(), std::io::ErrorKind::NotFound);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn wait_released(self) -> io::Result<Child> {
         let PendingChild { spawned, pipes } = self;
         finish(pipes, spawned.wait_released())
@@ -62,6 +121,20 @@ impl PendingChild {
 
     /// Sends `SIGKILL` to the child (through its pidfd); fails with `ESRCH` once
     /// [`PendingChild::try_released`] has returned `Some` (kill the [`Child`] instead).
+    ///
+    /// ```
+    /// use std::io::Read;
+    /// use std::os::unix::process::ExitStatusExt;
+    ///
+    /// let pending = aspawn::Command::new("sleep").arg("10").spawn_nowait()?;
+    /// // Wait for the exec (the release fd hangs up), so that the kill reaches `sleep`.
+    /// let fd = pending.release_fd().expect("spawn_nowait makes one").try_clone_to_owned()?;
+    /// std::fs::File::from(fd).read(&mut [0u8; 1])?;
+    /// pending.kill()?;
+    /// let mut child = pending.wait_released()?;
+    /// assert_eq!(child.wait()?.signal(), Some(9));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn kill(&self) -> io::Result<()> {
         self.spawned.kill()
     }
@@ -73,6 +146,13 @@ impl PendingChild {
     }
 
     /// The engine's handle, for what `PendingChild` does not forward.
+    ///
+    /// ```
+    /// let mut pending = aspawn::Command::new("true").spawn_nowait()?;
+    /// assert_eq!(pending.spawned().pid() as u32, pending.id());
+    /// assert!(pending.wait_released()?.wait()?.success());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn spawned(&mut self) -> &mut Spawned {
         &mut self.spawned
     }

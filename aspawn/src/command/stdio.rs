@@ -70,21 +70,60 @@ pub(crate) enum Kind {
 
 impl Stdio {
     /// A new pipe: the parent's end comes back in the `Child` (`child.stdout`, …).
+    ///
+    /// ```
+    /// use aspawn::{Command, Stdio};
+    /// use std::io::Read;
+    ///
+    /// let mut child = Command::new("echo").arg("hi").stdout(Stdio::piped()).spawn()?;
+    /// let mut s = String::new();
+    /// child.stdout.take().expect("piped").read_to_string(&mut s)?;
+    /// assert_eq!(s, "hi\n");
+    /// assert!(child.wait()?.success());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn piped() -> Stdio {
         Stdio(Kind::Piped)
     }
 
     /// The child uses the parent's stream (the default for `spawn` and `status`).
+    ///
+    /// ```
+    /// use aspawn::{Command, Stdio};
+    ///
+    /// let mut child = Command::new("true").stdout(Stdio::inherit()).spawn()?;
+    /// assert!(child.stdout.is_none()); // nothing to read: the child writes to our stdout
+    /// assert!(child.wait()?.success());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn inherit() -> Stdio {
         Stdio(Kind::Inherit)
     }
 
     /// `/dev/null` (the default for `output`'s stdin).
+    ///
+    /// ```
+    /// use aspawn::{Command, Stdio};
+    ///
+    /// // `cat` reads end of file at once from /dev/null.
+    /// let out = Command::new("cat").stdin(Stdio::null()).output()?;
+    /// assert!(out.status.success());
+    /// assert!(out.stdout.is_empty());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn null() -> Stdio {
         Stdio(Kind::Null)
     }
 
     /// Whether this is [`Stdio::piped`].
+    ///
+    /// ```
+    /// use aspawn::Stdio;
+    ///
+    /// assert!(Stdio::piped().makes_pipe());
+    /// assert!(!Stdio::null().makes_pipe());
+    /// assert!(!Stdio::inherit().makes_pipe());
+    /// ```
     pub fn makes_pipe(&self) -> bool {
         matches!(self.0, Kind::Piped)
     }

@@ -144,29 +144,104 @@ impl AsyncChild {
 
     /// Closes `stdin` and awaits the exit (on the pidfd), then reaps the child; later calls give
     /// the same status. Cancel-safe.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    /// rt.block_on(async {
+    ///     let mut child = aspawn::Command::new("sh").args(["-c", "exit 3"]).spawn_async().await?;
+    ///     assert_eq!(child.wait().await?.code(), Some(3));
+    ///     Ok(())
+    /// })
+    /// # }
+    /// ```
     pub async fn wait(&mut self) -> io::Result<ExitStatus> {
         drop(self.stdin.take());
         self.inner_mut().wait_async().await
     }
 
     /// Reaps the child if it has exited, without waiting.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::os::unix::process::ExitStatusExt;
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    /// rt.block_on(async {
+    ///     let mut child = aspawn::Command::new("sleep").arg("10").spawn_async().await?;
+    ///     assert!(child.try_wait()?.is_none()); // still running
+    ///     child.kill().await?;
+    ///     assert_eq!(child.try_wait()?.and_then(|s| s.signal()), Some(9));
+    ///     Ok(())
+    /// })
+    /// # }
+    /// ```
     pub fn try_wait(&mut self) -> io::Result<Option<ExitStatus>> {
         self.inner_mut().try_wait()
     }
 
     /// Sends `SIGKILL` without waiting (await [`AsyncChild::wait`] after to reap it). Succeeds
     /// without effect once the child has been reaped.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::os::unix::process::ExitStatusExt;
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    /// rt.block_on(async {
+    ///     let mut child = aspawn::Command::new("sleep").arg("10").spawn_async().await?;
+    ///     child.start_kill()?;
+    ///     assert_eq!(child.wait().await?.signal(), Some(9));
+    ///     Ok(())
+    /// })
+    /// # }
+    /// ```
     pub fn start_kill(&mut self) -> io::Result<()> {
         self.inner_mut().kill()
     }
 
     /// Sends `SIGKILL` and awaits the exit (which reaps the child), as tokio's `kill`.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use std::os::unix::process::ExitStatusExt;
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    /// rt.block_on(async {
+    ///     let mut child = aspawn::Command::new("sleep").arg("10").spawn_async().await?;
+    ///     child.kill().await?;
+    ///     assert_eq!(child.id(), None); // reaped
+    ///     assert_eq!(child.wait().await?.signal(), Some(9));
+    ///     Ok(())
+    /// })
+    /// # }
+    /// ```
     pub async fn kill(&mut self) -> io::Result<()> {
         self.start_kill()?;
         self.wait().await.map(drop)
     }
 
     /// Closes `stdin`, reads `stdout` and `stderr` to the end concurrently, awaits the exit.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// use aspawn::{Command, Stdio};
+    ///
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    /// rt.block_on(async {
+    ///     let child = Command::new("sh")
+    ///         .args(["-c", "echo out; echo err >&2"])
+    ///         .stdout(Stdio::piped())
+    ///         .stderr(Stdio::piped())
+    ///         .spawn_async()
+    ///         .await?;
+    ///     let out = child.wait_with_output().await?;
+    ///     assert!(out.status.success());
+    ///     assert_eq!((out.stdout, out.stderr), (b"out\n".to_vec(), b"err\n".to_vec()));
+    ///     Ok(())
+    /// })
+    /// # }
+    /// ```
     pub async fn wait_with_output(mut self) -> io::Result<Output> {
         drop(self.stdin.take());
         let out = read_opt(self.stdout.take());
@@ -193,6 +268,19 @@ impl AsyncChild {
     }
 
     /// The engine's child handle.
+    ///
+    /// ```
+    /// # fn main() -> std::io::Result<()> {
+    /// let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    /// rt.block_on(async {
+    ///     let mut child = aspawn::Command::new("sh").args(["-c", "exit 5"]).spawn_async().await?;
+    ///     assert_eq!(Some(child.as_inner().id()), child.id());
+    ///     assert_eq!(child.as_inner().wait()?.code(), Some(5)); // the blocking wait, here
+    ///     assert_eq!(child.id(), None);
+    ///     Ok(())
+    /// })
+    /// # }
+    /// ```
     pub fn as_inner(&mut self) -> &mut Child {
         self.inner_mut()
     }
