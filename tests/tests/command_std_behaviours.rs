@@ -227,7 +227,10 @@ fn a_program_is_found_in_the_childs_path() {
     let dir = std::env::temp_dir().join(format!("aspawn-issue-15149-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let copy = dir.join("aspawn-only-here");
-    std::fs::copy("/bin/true", &copy).unwrap();
+    // Written by a `cat` child, never open for writing in this process: a child that another
+    // test thread clones meanwhile would keep our fd until its exec, and exec'ing the copy would
+    // then fail with ETXTBSY.
+    aspawn_tests::write_file_outside(&copy, &std::fs::read("/bin/true").unwrap(), 0o755);
     let mut path = std::env::split_paths(&std::env::var_os("PATH").unwrap()).collect::<Vec<_>>();
     path.push(dir.clone());
     let path = std::env::join_paths(path).unwrap();
