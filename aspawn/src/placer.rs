@@ -8,7 +8,6 @@
 //! child runs on it meanwhile.
 #![allow(unsafe_code)]
 
-use core::marker::PhantomData;
 use core::ptr::NonNull;
 use std::any::Any;
 use std::sync::Arc;
@@ -31,7 +30,6 @@ impl Stack {
                 self.pinned = None;
                 &mut self.pinned
             },
-            _stack: PhantomData,
         }
     }
 }
@@ -47,7 +45,6 @@ pub struct Placer<'a> {
     usable: usize,
     /// The stack's slot for memory a placement lends instead of copying.
     pinned: &'a mut Option<Arc<dyn Any + Send + Sync>>,
-    _stack: PhantomData<&'a mut Stack>,
 }
 
 impl Placer<'_> {

@@ -9,6 +9,7 @@
 
 use std::io;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::child::Child;
 use crate::command::PendingChild;
@@ -23,6 +24,8 @@ pub(crate) enum Orphan {
 
 /// Orphans with no runtime to reap them; swept by [`sweep`].
 static QUEUE: Mutex<Vec<Orphan>> = Mutex::new(Vec::new());
+/// `QUEUE.len()`, read without the lock, so that a spawn with nothing queued pays one load.
+static QUEUED: AtomicUsize = AtomicUsize::new(0);
 
 impl Orphan {
     /// Sends `SIGKILL` (through the pidfd when there is one); errors are ignored: the child is
@@ -61,8 +64,14 @@ pub(crate) fn adopt(orphan: Orphan) {
 
 /// Reaps the queued orphans that have exited and hands the others to the current runtime.
 pub(crate) fn sweep() {
+    if QUEUED.load(Ordering::Acquire) == 0 {
+        return;
+    }
     let queued = match QUEUE.try_lock() {
-        Ok(mut q) if !q.is_empty() => std::mem::take(&mut *q),
+        Ok(mut q) if !q.is_empty() => {
+            QUEUED.store(0, Ordering::Release);
+            std::mem::take(&mut *q)
+        }
         _ => return,
     };
     let left: Vec<Orphan> = queued.into_iter().filter_map(Orphan::try_finish).collect();
@@ -86,7 +95,9 @@ fn hand_over(orphans: Vec<Orphan>) {
 }
 
 fn queue(orphans: Vec<Orphan>) {
-    QUEUE.lock().unwrap_or_else(|e| e.into_inner()).extend(orphans);
+    let mut q = QUEUE.lock().unwrap_or_else(|e| e.into_inner());
+    q.extend(orphans);
+    QUEUED.store(q.len(), Ordering::Release);
 }
 
 /// An orphan owned by a reaper task: queued if the task is dropped before it is reaped.
