@@ -82,14 +82,7 @@ impl AspawnReuse {
     /// spawn, but skips `Envp::inherit()`'s locked read of `environ` (std's `vars_os`, two
     /// allocations per variable). The child's work is then exactly the exec floor's.
     pub fn with_env_list() -> Self {
-        let env = std::env::vars_os()
-            .map(|(k, v)| {
-                let mut kv = k.into_encoded_bytes();
-                kv.push(b'=');
-                kv.extend(v.into_encoded_bytes());
-                CString::new(kv).expect("environment entries have no NUL")
-            })
-            .collect();
+        let env = crate::target::environment_strings();
         AspawnReuse { env_list: Some(env), ..Self::new() }
     }
 

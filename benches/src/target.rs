@@ -14,6 +14,18 @@ pub struct Target {
     envp_ptrs: Vec<*const c_char>,
 }
 
+/// The parent's environment now, as `KEY=VALUE` C strings (read under std's lock).
+pub fn environment_strings() -> Vec<CString> {
+    std::env::vars_os()
+        .map(|(k, v)| {
+            let mut kv = k.into_encoded_bytes();
+            kv.push(b'=');
+            kv.extend(v.into_encoded_bytes());
+            CString::new(kv).expect("environment entries have no NUL")
+        })
+        .collect()
+}
+
 impl Target {
     /// `/bin/true`, with `argv = ["true"]` and a copy of the parent's environment.
     pub fn bin_true() -> Self {
@@ -23,14 +35,7 @@ impl Target {
     /// `path` with `argv` and a copy of the parent's environment.
     pub fn new(path: &CStr, argv: &[&CStr]) -> Self {
         let argv: Vec<CString> = argv.iter().map(|&a| a.to_owned()).collect();
-        let envp: Vec<CString> = std::env::vars_os()
-            .map(|(k, v)| {
-                let mut kv = k.into_encoded_bytes();
-                kv.push(b'=');
-                kv.extend(v.into_encoded_bytes());
-                CString::new(kv).expect("environment entries have no NUL")
-            })
-            .collect();
+        let envp = environment_strings();
         let ptrs = |v: &[CString]| {
             v.iter()
                 .map(|s| s.as_ptr())
