@@ -155,3 +155,26 @@ fn a_second_block_in_one_spawn_is_copied() {
     assert!(child.wait().unwrap().success());
     assert_eq!(s, "B=2\nC=3\n");
 }
+
+/// A child closure captures an `&EnvBlock` like any other environment source: placed as an
+/// `Envp`, lent to the child.
+#[test]
+fn a_child_closure_captures_a_block() {
+    let block = EnvBlock::from_pairs([("FROM", "closure")]).unwrap();
+    let env = &block;
+    let (mut r, w) = std::io::pipe().unwrap();
+    let out = w.as_fd();
+    let argv = &["env"];
+    let spawned = aspawn::spawn!(Stack::new().unwrap(), move |cx| {
+        cx.dup2(out, Fd::STDOUT).context("dup2")?;
+        cx.restore_sigmask().context("sigprocmask")?;
+        cx.execve(c"/usr/bin/env", argv, env).context("execve")
+    })
+    .unwrap();
+    let (mut child, _stack) = spawned.wait_released().unwrap();
+    drop(w);
+    let mut s = String::new();
+    r.read_to_string(&mut s).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(s, "FROM=closure\n");
+}
