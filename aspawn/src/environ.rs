@@ -287,7 +287,7 @@ impl Place<Envp> for &EnvBlock {
     fn place(self, p: &mut Placer<'_>) -> Result<Envp, SpawnError> {
         let b = &*self.inner;
         let n = b.starts.len();
-        if p.pin(self.inner.clone()) {
+        if p.pin(&self.inner) {
             // `ptrs` has `n + 1` entries, the last NULL, each pointing into `bytes`; the stack
             // now owns a reference to the block, so none of it is freed while a child may read it.
             return Ok(Envp::from_placed(b.ptrs.as_ptr().cast_mut(), n));

@@ -24,12 +24,11 @@ impl Stack {
             top: top as usize,
             cur: top as usize,
             usable: self.size(),
-            pinned: {
-                // What the previous child lent from outside the stack: that child is gone (the
-                // stack is ours again), so it can go.
-                self.pinned = None;
-                &mut self.pinned
-            },
+            // What the previous child lent from outside the stack stays until this placement
+            // ends: that child is gone (the stack is ours again), so `Drop` lets it go unless
+            // this spawn lends the same memory again.
+            pinned: &mut self.pinned,
+            lent: false,
         }
     }
 }
@@ -43,23 +42,47 @@ pub struct Placer<'a> {
     top: usize,
     cur: usize,
     usable: usize,
-    /// The stack's slot for memory a placement lends instead of copying.
+    /// The stack's slot for memory a placement lends instead of copying. Until this spawn
+    /// lends, it may still hold what the previous child was lent.
     pinned: &'a mut Option<Arc<dyn Any + Send + Sync>>,
+    /// Whether this spawn has lent memory (the slot is then this spawn's).
+    lent: bool,
+}
+
+impl Drop for Placer<'_> {
+    fn drop(&mut self) {
+        if !self.lent {
+            // Nothing lent this time: the previous child's loan ends here.
+            *self.pinned = None;
+        }
+    }
 }
 
 impl Placer<'_> {
     /// Keeps `memory` alive for as long as the stack (and so any child on it) lives, so that a
     /// placed value may point into it instead of into the stack. One lender per spawn: `false`
     /// when the slot is taken (the caller then copies).
-    pub(crate) fn pin(&mut self, memory: Arc<dyn Any + Send + Sync>) -> bool {
-        if self.pinned.is_some() {
+    ///
+    /// Lending what the previous child of this stack was lent keeps that reference as it is:
+    /// the spawn then touches neither reference count, whose cache line a spawn right after a
+    /// wait would otherwise have to fetch for a locked instruction (about 0.3 µs here).
+    pub(crate) fn pin<T: Any + Send + Sync>(&mut self, memory: &Arc<T>) -> bool {
+        if self.lent {
             return false;
         }
-        *self.pinned = Some(memory);
+        self.lent = true;
+        let same = self
+            .pinned
+            .as_ref()
+            .is_some_and(|old| core::ptr::addr_eq(Arc::as_ptr(old), Arc::as_ptr(memory)));
+        if !same {
+            *self.pinned = Some(memory.clone());
+        }
         true
     }
 
     /// Reserves `size` bytes at `align` (a power of two) and returns the start.
+    #[inline]
     pub(crate) fn alloc(&mut self, size: usize, align: usize) -> Result<*mut u8, SpawnError> {
         debug_assert!(align.is_power_of_two());
         let start =
@@ -86,6 +109,7 @@ impl Placer<'_> {
 
     /// Copies `bytes` and a NUL into the stack; an interior NUL is an error naming `what`.
     /// `has_nul` says `bytes` ends with its NUL and comes from a `CStr`, so it has no other.
+    #[inline]
     pub(crate) fn put_c_bytes(
         &mut self,
         bytes: &[u8],
@@ -107,6 +131,7 @@ impl Placer<'_> {
     }
 
     /// Reserves an array of `n` pointers, to be filled by the caller.
+    #[inline]
     pub(crate) fn ptr_array(&mut self, n: usize) -> Result<*mut *const u8, SpawnError> {
         let bytes = n.checked_mul(core::mem::size_of::<*const u8>()).ok_or_else(|| {
             SpawnError::new(SpawnErrorKind::StackTooSmall {

@@ -145,6 +145,12 @@ fn refuse_clone3(errno: u32) {
 #[test]
 fn seccomp_child() {
     let Some(errno) = std::env::var("ASPAWN_TEST_SECCOMP").ok() else { return };
+    if std::env::var_os("ASPAWN_TEST_SECCOMP_LATE").is_some() {
+        // A spawn first, so that the engine has settled on `clone3` (and its fast path)
+        // before the filter starts refusing it.
+        let (out, mode) = echo_with_mode("before seccomp");
+        println!("BEFORE {mode:?} {}", out.trim());
+    }
     refuse_clone3(errno.parse().unwrap());
     let (out, mode) = echo_with_mode("behind seccomp");
     let (out2, mode2) = echo_with_mode("again");
@@ -168,6 +174,38 @@ fn probe_falls_back_when_seccomp_refuses_clone3() {
             out.status.success(),
             "errno {errno}: {stdout} {}",
             String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains("RESULT Legacy Legacy behind seccomp|again"),
+            "errno {errno}: {stdout}"
+        );
+    }
+}
+
+/// `clone3` refused only after the engine has used it: the spawns that follow fall back to
+/// legacy `clone` as a first spawn would, the fast path of a settled process included.
+#[test]
+fn a_settled_process_falls_back_when_seccomp_starts_refusing_clone3() {
+    if std::env::var_os("ASPAWN_TEST_SECCOMP").is_some() || !kernel_at_least(5, 16) {
+        return;
+    }
+    for errno in [libc::ENOSYS, libc::EPERM] {
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "seccomp_child", "--nocapture", "--test-threads=1"])
+            .env("ASPAWN_TEST_SECCOMP", errno.to_string())
+            .env("ASPAWN_TEST_SECCOMP_LATE", "1")
+            .env_remove("ASPAWN_CLONE_MODE")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "errno {errno}: {stdout} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains("BEFORE Clone3ClearSighand before seccomp"),
+            "errno {errno}: {stdout}"
         );
         assert!(
             stdout.contains("RESULT Legacy Legacy behind seccomp|again"),

@@ -36,7 +36,7 @@ mod nested;
 mod nopanic;
 pub(crate) mod sys;
 
-use core::sync::atomic::{AtomicU8, AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, Ordering};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 use linux_raw_sys::general as k;
@@ -107,6 +107,7 @@ pub(crate) fn current_mode() -> (CloneMode, bool) {
 
 /// Forces a mode for every later spawn (no fallback), or `None` to go back to probing.
 pub(crate) fn force_mode(mode: Option<CloneMode>) {
+    FAST.store(false, Ordering::Relaxed);
     MODE.store(mode.map_or(0, |m| m as u8 | FORCED), Ordering::Relaxed);
 }
 
@@ -211,6 +212,11 @@ pub(crate) struct Started {
     pub(crate) mode: CloneMode,
 }
 
+/// Whether the next default spawn may take the fast path: set after a spawn that used
+/// `clone3` with `CLONE_CLEAR_SIGHAND` without blocking signals (Linux ≥ 5.16), cleared whenever
+/// the mode is forced or changes.
+static FAST: AtomicBool = AtomicBool::new(false);
+
 /// Places the arguments, clones, and returns at once.
 ///
 /// Syscalls on this path, by default: the clone only on Linux ≥ 5.16 with `clone3` and
@@ -221,6 +227,13 @@ pub(crate) struct Started {
 /// With a cgroup ([`Launch::with_cgroup`]), the clone is `clone3` with `CLONE_INTO_CGROUP`;
 /// the rung below `clone3`, legacy `clone`, cannot place a child in a cgroup, so where the spawn
 /// would take it, it fails with `SpawnErrorKind::Unsupported` instead, having started nothing.
+///
+/// A default spawn (no option, no cgroup) on a process whose mode is known to need no signal
+/// block goes straight to one `clone3` here; everything else (the first spawn, the options, the
+/// fallback chain, the errors) is in [`clone_general`], out of line. The split is for speed
+/// alone: a spawn right after a wait finds its code and data cold, and each cache line it
+/// touches costs more than its instructions.
+#[inline]
 pub(crate) fn spawn<F, P>(launch: impl Into<Launch>, place: P) -> Result<Started, SpawnError>
 where
     F: ChildFn,
@@ -228,16 +241,18 @@ where
 {
     // `cgroup` (the directory fd, owned or lent) stays open until this function returns.
     let Launch { mut stack, opts, cgroup } = launch.into();
-    let cgroup_fd = cgroup.as_ref().map(CgroupDir::raw);
+    let fast = opts == 0 && cgroup.is_none() && FAST.load(Ordering::Relaxed);
     let header: *const Header = stack.header();
-    let lo = stack.lo();
     let placed = {
         let mut p = stack.placer();
         place(&mut p).and_then(|args| {
+            // The fast path runs on the `Clone3ClearSighand` rung without a block: the kernel
+            // has reset the handlers, and the child's mask is the caller's. `clone_general`
+            // rewrites both fields for the rung it uses.
             let block = p.put(Block {
                 header,
                 report_fd: -1,
-                reset_handlers: true,
+                reset_handlers: !fast,
                 saved_mask: None,
                 args,
             })?;
@@ -249,26 +264,81 @@ where
         Ok(v) => v,
         Err(e) => return Err(e.with_stack(stack)),
     };
-
-    let report = if opts & WANT_RELEASE_FD != 0 {
-        match report_pipe() {
-            Ok(p) => Some(p),
-            Err(e) => return Err(e.with_stack(stack)),
-        }
-    } else {
-        None
-    };
     let entry: unsafe extern "C" fn(*const Block<F::Args>) -> ! = child_entry::<F>;
     // SAFETY: `block` and `slot` were just placed in the stack, which we own exclusively; no child
     // runs on it (it was handed to us, so any previous child released it).
     unsafe {
-        (*block).report_fd = report.as_ref().map_or(-1, |(_, w)| w.as_raw_fd());
         slot.write(entry as usize);
         slot.add(1).write(block as usize);
     }
     stack.arm();
+    // SAFETY: the two fields are inside the block just placed, ours until a clone succeeds.
+    let fields = unsafe {
+        BlockFields {
+            report_fd: &raw mut (*block).report_fd,
+            reset_handlers: &raw mut (*block).reset_handlers,
+            saved_mask: &raw mut (*block).saved_mask,
+        }
+    };
+    let first = if fast {
+        match clone_once(CloneMode::Clone3ClearSighand, &stack, slot.cast(), None, None) {
+            Ok(pid) => {
+                return Ok(Started {
+                    pid: pid as i32,
+                    pidfd: None,
+                    report_r: None,
+                    stack,
+                    mode: CloneMode::Clone3ClearSighand,
+                });
+            }
+            // The general path decides what the refusal means (fallback or failure).
+            Err(e) => Some(e),
+        }
+    } else {
+        None
+    };
+    clone_general(stack, opts, cgroup, slot.cast(), fields, first)
+}
 
-    let (mut mode, forced) = current_mode();
+/// The fields of a placed [`Block`] the clone engine sets for the rung it uses.
+struct BlockFields {
+    report_fd: *mut i32,
+    reset_handlers: *mut bool,
+    saved_mask: *mut Option<u64>,
+}
+
+/// Every spawn but the fast one: the release pipe, the signal block, the fallback chain from
+/// `clone3` to legacy `clone`, the pidfd, the cgroup, the errors. `first`: what the fast path's
+/// `clone3` (on the `Clone3ClearSighand` rung) answered, taken as that rung's first answer.
+#[inline(never)]
+fn clone_general(
+    stack: Stack,
+    opts: u8,
+    cgroup: Option<CgroupDir>,
+    sp: *mut u8,
+    block: BlockFields,
+    mut first: Option<Errno>,
+) -> Result<Started, SpawnError> {
+    let cgroup_fd = cgroup.as_ref().map(CgroupDir::raw);
+    let report = if opts & WANT_RELEASE_FD != 0 {
+        match report_pipe() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                stack.header().tid().store(0, Ordering::Relaxed);
+                return Err(e.with_stack(stack));
+            }
+        }
+    } else {
+        None
+    };
+    // SAFETY: the block is ours until the clone below succeeds.
+    unsafe { *block.report_fd = report.as_ref().map_or(-1, |(_, w)| w.as_raw_fd()) };
+
+    let (mut mode, forced) = if first.is_some() {
+        (CloneMode::Clone3ClearSighand, MODE.load(Ordering::Relaxed) & FORCED != 0)
+    } else {
+        current_mode()
+    };
     let mut want_pidfd = opts & WANT_PIDFD != 0;
     // Block every signal across the clone where a handler of the parent's could otherwise run
     // in the child before it has reset them, or a core dump take the parent with it (see
@@ -285,22 +355,28 @@ where
                 clone3_errno,
             }));
         }
-        if blocked.is_none() && must_block(mode) {
-            let all: u64 = !0;
-            let mut old: u64 = 0;
-            if let Err(e) = sys::sigprocmask(k::SIG_SETMASK, Some(&all), Some(&mut old)) {
-                break Err(SpawnError::os(e, "rt_sigprocmask"));
+        let r = match first.take() {
+            // The fast path's answer, for the same rung, pidfd and block as this iteration.
+            Some(e) => Err(e),
+            None => {
+                if blocked.is_none() && must_block(mode) {
+                    let all: u64 = !0;
+                    let mut old: u64 = 0;
+                    if let Err(e) = sys::sigprocmask(k::SIG_SETMASK, Some(&all), Some(&mut old)) {
+                        break Err(SpawnError::os(e, "rt_sigprocmask"));
+                    }
+                    blocked = Some(old);
+                }
+                // SAFETY: the block is ours until the clone below succeeds.
+                unsafe {
+                    *block.saved_mask = blocked;
+                    *block.reset_handlers = mode != CloneMode::Clone3ClearSighand;
+                }
+                let mut pidfd: i32 = -1;
+                clone_once(mode, &stack, sp, want_pidfd.then_some(&mut pidfd), cgroup_fd)
+                    .map(|pid| (pid, pidfd))
             }
-            blocked = Some(old);
-        }
-        // SAFETY: the block is ours until the clone below succeeds.
-        unsafe {
-            (*block).saved_mask = blocked;
-            (*block).reset_handlers = mode != CloneMode::Clone3ClearSighand;
-        }
-        let mut pidfd: i32 = -1;
-        let r =
-            clone_once(mode, &stack, lo, slot.cast(), want_pidfd.then_some(&mut pidfd), cgroup_fd);
+        };
         match r {
             Err(e) if !forced && falls_back(e, cgroup_fd.is_some()) => {
                 if mode != CloneMode::Legacy {
@@ -319,7 +395,7 @@ where
             {
                 want_pidfd = false
             }
-            Ok(pid) => {
+            Ok((pid, pidfd)) => {
                 // SAFETY: with CLONE_PIDFD the kernel stored a fresh pidfd we now own.
                 let pidfd = want_pidfd.then(|| unsafe { OwnedFd::from_raw_fd(pidfd) });
                 break Ok((pid as i32, pidfd));
@@ -337,6 +413,10 @@ where
             if !forced {
                 MODE.store(mode as u8, Ordering::Relaxed);
             }
+            FAST.store(
+                mode == CloneMode::Clone3ClearSighand && blocked.is_none(),
+                Ordering::Relaxed,
+            );
             // Our copy of the write end goes at once: a process cloned from now on (a sibling
             // spawn, a `fork` elsewhere) must not inherit it, or its hang-up would wait for that
             // process too.
@@ -395,15 +475,16 @@ fn clone_name(mode: CloneMode) -> &'static str {
 /// One clone attempt. Returns the pid. `cgroup`: the directory fd for `CLONE_INTO_CGROUP`,
 /// open across the call; legacy `clone` has no such flag, and refuses it (`EOPNOTSUPP`; the
 /// caller never asks, it fails with `Unsupported` first).
+#[inline(always)]
 fn clone_once(
     mode: CloneMode,
     stack: &Stack,
-    lo: *mut u8,
     sp: *mut u8,
     pidfd: Option<&mut i32>,
     cgroup: Option<i32>,
 ) -> Result<usize, Errno> {
     let tid = stack.header().tid() as *const AtomicU32 as *mut u32;
+    let lo = stack.lo();
     let pidfd_flag = if pidfd.is_some() { k::CLONE_PIDFD } else { 0 };
     let pidfd: *mut i32 = pidfd.map_or(core::ptr::null_mut(), |p| p as *mut i32);
     let ret = match mode {
