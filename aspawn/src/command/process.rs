@@ -119,6 +119,31 @@ impl PendingChild {
         finish(pipes, spawned.wait_released())
     }
 
+    /// Waits for the child to *exit* and gives it, reaped (its [`Child::wait`] returns the
+    /// status at once), or the error `spawn` would have given. The parent's end of a piped
+    /// stdin is closed first, as [`Child::wait`] does, so a child reading it sees end of file.
+    ///
+    /// Where only the status matters this sleeps once, where `wait_released` followed by
+    /// `Child::wait` sleeps twice (woken at the exec, then at the exit); [`Command::status`]
+    /// waits this way.
+    ///
+    /// ```
+    /// use aspawn::Command;
+    ///
+    /// let mut child = Command::new("sh").args(["-c", "exit 4"]).spawn_nowait()?.wait()?;
+    /// assert_eq!(child.wait()?.code(), Some(4)); // reaped already
+    /// let pending = Command::new("/nonexistent/aspawn-doc").spawn_nowait()?;
+    /// assert_eq!(pending.wait().unwrap_err().kind(), std::io::ErrorKind::NotFound);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn wait(self) -> io::Result<Child> {
+        let PendingChild { spawned, mut pipes } = self;
+        if let Some(p) = pipes.as_mut() {
+            drop(p.stdin.take());
+        }
+        finish(pipes, spawned.wait())
+    }
+
     /// Sends `SIGKILL` to the child (through its pidfd); fails with `ESRCH` once
     /// [`PendingChild::try_released`] has returned `Some` (kill the [`Child`] instead).
     ///
