@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use aspawn::{Envp, ResultExt, Spawned, Stack};
 use aspawn_benches::ours::{AspawnCommand, AspawnFresh, AspawnReuse, AspawnReuseNoEnv, reap_exec};
-use aspawn_benches::peers::{Floor, FloorExec, ForkExec, PosixSpawn, StdCommand, VforkExec};
+use aspawn_benches::peers::{
+    Floor, FloorClone3Exec, FloorExec, ForkExec, PosixSpawn, StdCommand, VforkExec,
+};
 use aspawn_benches::{Ballast, Spawner, Target, ballast::GIB, time_blocked};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, criterion_group, criterion_main};
@@ -64,6 +66,7 @@ fn methods(g: &mut BenchmarkGroup<'_, WallTime>, big_parent: bool) {
         .measurement_time(Duration::from_secs(4));
     bench(g, "floor_clone_vm", Floor::new());
     bench(g, "floor_clone_vm_exec", FloorExec::bin_true());
+    bench(g, "floor_clone3_exec", FloorClone3Exec::bin_true());
     // The C library aspawn descends from, when `ASPAWN_C_LIB` names a shared build of it.
     if let Some(seed) = aspawn_benches::seed::CSeed::from_env(Target::bin_true()) {
         bench(g, "c_seed_aspawn", seed);

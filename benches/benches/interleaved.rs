@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use aspawn_benches::ours::{AspawnCommand, AspawnReuse, AspawnReuseNoEnv};
-use aspawn_benches::peers::{Floor, FloorExec, PosixSpawn, StdCommand, VforkExec};
+use aspawn_benches::peers::{Floor, FloorClone3Exec, FloorExec, PosixSpawn, StdCommand, VforkExec};
 use aspawn_benches::{Spawner, Target};
 
 /// One method: its label and a closure timing `n` spawns one by one.
@@ -55,12 +55,17 @@ fn main() {
     let mut rows = vec![
         row("floor: clone(CLONE_VM), child execs", FloorExec::bin_true()),
         row("floor: clone(CLONE_VM), child exits", Floor::new()),
+        row("floor: clone3 with aspawn's flags, child execs", FloorClone3Exec::bin_true()),
     ];
     if let Some(seed) = aspawn_benches::seed::CSeed::from_env(Target::bin_true()) {
         rows.push(row("the C seed's `aspawn()`, child execs", seed));
     }
     rows.extend([
         row("aspawn `spawn!`, `EnvBlock` captured once (no fd)", AspawnReuse::with_env_block()),
+        row(
+            "aspawn `spawn!`, `EnvBlock`, reaped in two sleeps",
+            AspawnReuse::with_env_block_released_first(),
+        ),
         row("aspawn `spawn!`, envp from a prepared list (no fd)", AspawnReuse::with_env_list()),
         row("aspawn `spawn!`, `Envp::inherit()` (no fd)", AspawnReuse::new()),
         row("aspawn `spawn!`, empty envp (no fd)", AspawnReuseNoEnv::new()),

@@ -37,8 +37,17 @@ pub fn spawn_exec_with(launch: Launch, prog: &CStr, inherit_env: bool) -> Spawne
     aspawn::spawn!(launch, exec, (prog, &[prog], env)).expect("aspawn::spawn!")
 }
 
-/// Waits for the release (exec), reaps the child, checks its status; returns the stack.
+/// Waits for the child's exit (one sleep, as every peer's reap), checks its status; returns
+/// the stack.
 pub fn reap_exec(spawned: Spawned) -> Stack {
+    let (mut child, stack) = spawned.wait().expect("child exec'd");
+    let status = child.wait().expect("Child::wait");
+    assert!(status.success(), "child: {status}");
+    stack
+}
+
+/// [`reap_exec`] in two sleeps: woken at the release (exec), then at the exit.
+pub fn reap_exec_released_first(spawned: Spawned) -> Stack {
     let (mut child, stack) = spawned.wait_released().expect("child released after exec");
     let status = child.wait().expect("Child::wait");
     assert!(status.success(), "child: {status}");
@@ -56,6 +65,8 @@ pub struct AspawnReuse {
     env_list: Option<Vec<CString>>,
     /// The environment captured once as one block: placed instead of `Envp::inherit()` when set.
     env_block: Option<aspawn::EnvBlock>,
+    /// Reap in two sleeps (`wait_released`, then `Child::wait`) instead of one (`wait`).
+    released_first: bool,
 }
 
 impl AspawnReuse {
@@ -74,6 +85,7 @@ impl AspawnReuse {
             release_fd: false,
             env_list: None,
             env_block: None,
+            released_first: false,
         }
     }
 
@@ -90,6 +102,12 @@ impl AspawnReuse {
     /// each spawn lends it to the child (no copy). The child's work is exactly the exec floor's.
     pub fn with_env_block() -> Self {
         AspawnReuse { env_block: Some(aspawn::EnvBlock::capture()), ..Self::new() }
+    }
+
+    /// [`AspawnReuse::with_env_block`], each child reaped in two sleeps ([`reap_exec_released_first`]):
+    /// the reap pattern's effect on the next spawn.
+    pub fn with_env_block_released_first() -> Self {
+        AspawnReuse { released_first: true, ..Self::with_env_block() }
     }
 
     /// `/bin/true`, the spawn also taking a pidfd and/or making the release fd.
@@ -129,7 +147,11 @@ impl Spawner for AspawnReuse {
     }
 
     fn reap(&mut self, spawned: Spawned) {
-        self.stack = Some(reap_exec(spawned));
+        self.stack = Some(if self.released_first {
+            reap_exec_released_first(spawned)
+        } else {
+            reap_exec(spawned)
+        });
     }
 }
 
@@ -234,7 +256,7 @@ impl Spawner for AspawnCommand {
     }
 
     fn reap(&mut self, pending: Self::InFlight) {
-        let mut child = pending.wait_released().expect("exec /bin/true");
+        let mut child = pending.wait().expect("exec /bin/true");
         assert!(child.wait().expect("wait").success());
     }
 }

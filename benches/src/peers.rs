@@ -114,6 +114,58 @@ impl Spawner for FloorExec {
     }
 }
 
+/// The exec floor with aspawn's clone: `clone3(CLONE_VM | CLONE_CHILD_CLEARTID |
+/// CLONE_CLEAR_SIGHAND, exit_signal = SIGCHLD)` onto a reused 64 KiB stack, the child
+/// calling `execve` at once. Against [`FloorExec`] it shows what the kernel charges for the
+/// flags aspawn's default spawn needs (the release word, the handler reset), with nothing
+/// around them; what aspawn adds over it is its own.
+pub struct FloorClone3Exec {
+    floor: Floor,
+    target: Target,
+    /// The `CLONE_CHILD_CLEARTID` word (the kernel clears it at the exec; nobody waits on it).
+    tid: Box<u32>,
+}
+
+impl FloorClone3Exec {
+    /// The clone3 exec floor for `/bin/true`.
+    pub fn bin_true() -> Self {
+        FloorClone3Exec { floor: Floor::new(), target: Target::bin_true(), tid: Box::new(0) }
+    }
+}
+
+impl Spawner for FloorClone3Exec {
+    type InFlight = libc::pid_t;
+
+    #[inline]
+    fn spawn(&mut self) -> libc::pid_t {
+        const CLONE_CLEAR_SIGHAND: u64 = 0x1_0000_0000;
+        let t = &self.target;
+        // `struct clone_args`, CLONE_ARGS_SIZE_VER0 (64 bytes): flags, pidfd, child_tid,
+        // parent_tid, exit_signal, stack, stack_size, tls.
+        let mut args: [u64; 8] = [
+            (libc::CLONE_VM | libc::CLONE_CHILD_CLEARTID) as u64 | CLONE_CLEAR_SIGHAND,
+            0,
+            &mut *self.tid as *mut u32 as u64,
+            0,
+            libc::SIGCHLD as u64,
+            self.floor.stack.as_ptr() as u64,
+            self.floor.len as u64,
+            0,
+        ];
+        // SAFETY: `args` is a valid VER0 `clone_args` for the call; the stack and the tid word
+        // live in `self`, which outlives every child (`reap` waits for each); the target's
+        // strings too.
+        let ret = unsafe {
+            arch::clone3_vm_execve(args.as_mut_ptr(), 64, t.path().as_ptr(), t.argv(), t.envp())
+        };
+        pid_or_panic("clone3(CLONE_VM)", ret)
+    }
+
+    fn reap(&mut self, pid: libc::pid_t) {
+        reap_pid(pid);
+    }
+}
+
 /// `vfork` + `execve` as raw syscalls: the parent is suspended until the child has exec'd.
 pub struct VforkExec(pub Target);
 

@@ -178,3 +178,29 @@ fn a_child_closure_captures_a_block() {
     assert!(child.wait().unwrap().success());
     assert_eq!(s, "FROM=closure\n");
 }
+
+/// One stack lending blocks in turn — the same one again (kept, not re-counted), another, the
+/// first again, then none — and each child sees the block of its own spawn.
+#[test]
+fn one_stack_lends_each_spawn_its_own_block() {
+    let a = EnvBlock::from_pairs([("WHICH", "a")]).unwrap();
+    let b = EnvBlock::from_pairs([("WHICH", "b")]).unwrap();
+    let mut stack = Stack::new().unwrap();
+    let mut seen = Vec::new();
+    for block in [Some(&a), Some(&a), Some(&b), Some(&a), None] {
+        let (mut r, w) = std::io::pipe().unwrap();
+        let spawned = match block {
+            Some(block) => aspawn::spawn!(stack, env_to, (w.as_fd(), &["env"], block)),
+            None => aspawn::spawn!(stack, env_to, (w.as_fd(), &["env"], Envp::empty())),
+        }
+        .unwrap();
+        drop(w);
+        let (mut child, back) = spawned.wait().unwrap();
+        let mut s = String::new();
+        r.read_to_string(&mut s).unwrap();
+        assert!(child.wait().unwrap().success());
+        seen.push(s);
+        stack = back;
+    }
+    assert_eq!(seen, ["WHICH=a\n", "WHICH=a\n", "WHICH=b\n", "WHICH=a\n", ""]);
+}

@@ -127,3 +127,49 @@ pub(crate) unsafe fn clone_vm_execve(
     }
     ret
 }
+
+/// `clone3(args, size)`; the child calls `execve(path, argv, envp)` at once and, if that
+/// fails, `exit(127)`, touching no memory. Returns the pid or `-errno`.
+///
+/// # Safety
+///
+/// `args` must point to `size` readable bytes of a `struct clone_args` whose stack is the top
+/// of a writable mapping that outlives the child; `path`, `argv` and `envp` as for
+/// [`clone_vm_execve`].
+pub(crate) unsafe fn clone3_vm_execve(
+    args: *mut u64,
+    size: usize,
+    path: *const c_char,
+    argv: *const *const c_char,
+    envp: *const *const c_char,
+) -> isize {
+    let ret: isize;
+    // SAFETY: as in `clone_vm_execve`: the child gets the parent's registers (x0 = 0, sp the
+    // new stack's top), moves x9..x11 into x0..x2 and uses no memory.
+    unsafe {
+        asm!(
+            "svc #0",                // clone3(x0 = args, x1 = size)
+            "cbnz x0, 2f",           // parent: done
+            "mov x0, x9",            // child: execve(path, argv, envp)
+            "mov x1, x10",
+            "mov x2, x11",
+            "mov x8, {execve}",
+            "svc #0",
+            "mov x8, {exit}",        // execve failed: exit(127)
+            "mov x0, #127",
+            "svc #0",
+            "brk #0x1",
+            "2:",
+            execve = const libc::SYS_execve,
+            exit = const libc::SYS_exit,
+            inlateout("x0") args => ret,
+            in("x1") size,
+            inlateout("x8") libc::SYS_clone3 => _,
+            in("x9") path,
+            in("x10") argv,
+            in("x11") envp,
+            options(nostack),
+        );
+    }
+    ret
+}

@@ -12,4 +12,4 @@
 #[cfg_attr(target_arch = "aarch64", path = "aarch64.rs")]
 mod imp;
 
-pub(crate) use imp::{clone_vm_execve, clone_vm_exit, vfork_execve};
+pub(crate) use imp::{clone_vm_execve, clone_vm_exit, clone3_vm_execve, vfork_execve};

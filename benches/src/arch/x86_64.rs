@@ -132,3 +132,53 @@ pub(crate) unsafe fn clone_vm_execve(
     }
     ret
 }
+
+/// `clone3(args, size)`; the child calls `execve(path, argv, envp)` at once and, if that
+/// fails, `exit(127)`, touching no memory. Returns the pid or `-errno`.
+///
+/// # Safety
+///
+/// `args` must point to `size` readable bytes of a `struct clone_args` whose stack is the top
+/// of a writable mapping that outlives the child; `path`, `argv` and `envp` as for
+/// [`clone_vm_execve`].
+pub(crate) unsafe fn clone3_vm_execve(
+    args: *mut u64,
+    size: usize,
+    path: *const c_char,
+    argv: *const *const c_char,
+    envp: *const *const c_char,
+) -> isize {
+    let ret: isize;
+    // SAFETY: as in `clone_vm_execve`: r12..r14 survive the syscall in both tasks, and the
+    // child uses no memory or stack of its own.
+    unsafe {
+        asm!(
+            "syscall",               // clone3(rdi = args, rsi = size)
+            "test rax, rax",
+            "jnz 2f",                // parent: done
+            "mov rdi, r12",          // child: execve(path, argv, envp)
+            "mov rsi, r13",
+            "mov rdx, r14",
+            "mov eax, {execve}",
+            "syscall",
+            "mov eax, {exit}",       // execve failed: exit(127)
+            "mov edi, 127",
+            "syscall",
+            "ud2",
+            "2:",
+            execve = const libc::SYS_execve,
+            exit = const libc::SYS_exit,
+            inlateout("rax") libc::SYS_clone3 as isize => ret,
+            inlateout("rdi") args => _,
+            inlateout("rsi") size => _,
+            lateout("rdx") _,
+            in("r12") path,
+            in("r13") argv,
+            in("r14") envp,
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack),
+        );
+    }
+    ret
+}
