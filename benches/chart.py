@@ -29,6 +29,7 @@ import sys
 METHODS = [
     ("floor_clone_vm_exec", "floor: clone(CLONE_VM), child execs"),
     ("floor_clone_vm", "floor: clone(CLONE_VM), child exits"),
+    ("floor_clone3_exec", "floor: clone3 with aspawn's flags, child execs"),
     ("c_seed_aspawn", "the C seed's aspawn() (clone3 + pipe)"),
     ("aspawn_reuse", "aspawn spawn!, reused stack, Envp::inherit() (no fd)"),
     ("aspawn_closure", "aspawn spawn! closure form, Envp::inherit()"),

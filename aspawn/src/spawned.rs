@@ -34,7 +34,8 @@ use crate::stack::{Launch, Stack};
 /// The child runs on the [`Stack`] this handle owns. [`Spawned::wait_released`] (or
 /// [`Spawned::try_released`], or `released().await` with the `tokio` feature) gives back the
 /// [`Child`] and the stack once the child has exec'd or exited — or a [`ChildFailed`] when it
-/// reported a failure.
+/// reported a failure. [`Spawned::wait`] gives the same once the child has exited, reaped,
+/// in one sleep where only the status matters.
 ///
 /// Until it execs, the child holds a copy of every fd the parent had at the clone, `O_CLOEXEC` or
 /// not, as a forked child does: a pipe's write end stays open (no EOF yet), and a file another

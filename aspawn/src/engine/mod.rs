@@ -272,7 +272,7 @@ where
         slot.add(1).write(block as usize);
     }
     stack.arm();
-    // SAFETY: the two fields are inside the block just placed, ours until a clone succeeds.
+    // SAFETY: the three fields are inside the block just placed, ours until a clone succeeds.
     let fields = unsafe {
         BlockFields {
             report_fd: &raw mut (*block).report_fd,
