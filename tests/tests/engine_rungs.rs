@@ -163,23 +163,32 @@ fn probe_falls_back_when_seccomp_refuses_clone3() {
         return;
     }
     for errno in [libc::ENOSYS, libc::EPERM, libc::EINVAL] {
-        let out = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "seccomp_child", "--nocapture", "--test-threads=1"])
-            .env("ASPAWN_TEST_SECCOMP", errno.to_string())
-            .env_remove("ASPAWN_CLONE_MODE")
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "errno {errno}: {stdout} {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let stdout = rerun_behind_seccomp(errno, false);
         assert!(
             stdout.contains("RESULT Legacy Legacy behind seccomp|again"),
             "errno {errno}: {stdout}"
         );
     }
+}
+
+/// Runs `seccomp_child` in a new process whose `clone3` fails with `errno` (after one spawn
+/// when `late`), and returns what it printed.
+fn rerun_behind_seccomp(errno: i32, late: bool) -> String {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", "seccomp_child", "--nocapture", "--test-threads=1"])
+        .env("ASPAWN_TEST_SECCOMP", errno.to_string())
+        .env_remove("ASPAWN_CLONE_MODE");
+    if late {
+        cmd.env("ASPAWN_TEST_SECCOMP_LATE", "1");
+    }
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "errno {errno}: {stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
 }
 
 /// `clone3` refused only after the engine has used it: the spawns that follow fall back to
@@ -190,19 +199,7 @@ fn a_settled_process_falls_back_when_seccomp_starts_refusing_clone3() {
         return;
     }
     for errno in [libc::ENOSYS, libc::EPERM] {
-        let out = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "seccomp_child", "--nocapture", "--test-threads=1"])
-            .env("ASPAWN_TEST_SECCOMP", errno.to_string())
-            .env("ASPAWN_TEST_SECCOMP_LATE", "1")
-            .env_remove("ASPAWN_CLONE_MODE")
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "errno {errno}: {stdout} {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let stdout = rerun_behind_seccomp(errno, true);
         assert!(
             stdout.contains("BEFORE Clone3ClearSighand before seccomp"),
             "errno {errno}: {stdout}"

@@ -95,37 +95,10 @@ pub(crate) unsafe fn clone_vm_execve(
     argv: *const *const c_char,
     envp: *const *const c_char,
 ) -> isize {
-    let ret: isize;
-    // SAFETY: x9..x11 survive the syscall; the child moves them into x0..x2 and uses no memory.
+    // SAFETY: the caller's contract; ptid, tls and ctid are unused (0).
     unsafe {
-        asm!(
-            "svc #0",
-            "cbnz x0, 2f",           // parent: done
-            "mov x0, x9",            // child: execve(path, argv, envp)
-            "mov x1, x10",
-            "mov x2, x11",
-            "mov x8, {execve}",
-            "svc #0",
-            "mov x8, {exit}",        // execve failed: exit(127)
-            "mov x0, #127",
-            "svc #0",
-            "brk #0x1",
-            "2:",
-            execve = const libc::SYS_execve,
-            exit = const libc::SYS_exit,
-            inlateout("x0") flags as isize => ret,
-            inlateout("x1") stack_top => _,
-            inlateout("x2") 0usize => _,
-            in("x3") 0usize,
-            in("x4") 0usize,
-            inlateout("x8") libc::SYS_clone => _,
-            in("x9") path,
-            in("x10") argv,
-            in("x11") envp,
-            options(nostack),
-        );
+        clone_then_execve(libc::SYS_clone, [flags as usize, stack_top as usize], path, argv, envp)
     }
-    ret
 }
 
 /// `clone3(args, size)`; the child calls `execve(path, argv, envp)` at once and, if that
@@ -143,12 +116,30 @@ pub(crate) unsafe fn clone3_vm_execve(
     argv: *const *const c_char,
     envp: *const *const c_char,
 ) -> isize {
+    // SAFETY: the caller's contract; clone3 reads its first two arguments only.
+    unsafe { clone_then_execve(libc::SYS_clone3, [args as usize, size], path, argv, envp) }
+}
+
+/// System call `nr` (`clone` or `clone3`) with `args` in `x0 x1` and 0 in `x2..x4`; in the
+/// child (`x0 == 0`) `execve(path, argv, envp)`, then `exit(127)`.
+///
+/// # Safety
+///
+/// `nr` and `args` must make a clone whose child runs on a stack that outlives it (the child
+/// half uses no memory); `path`, `argv` and `envp` as for `execve`.
+unsafe fn clone_then_execve(
+    nr: libc::c_long,
+    args: [usize; 2],
+    path: *const c_char,
+    argv: *const *const c_char,
+    envp: *const *const c_char,
+) -> isize {
     let ret: isize;
-    // SAFETY: as in `clone_vm_execve`: the child gets the parent's registers (x0 = 0, sp the
-    // new stack's top), moves x9..x11 into x0..x2 and uses no memory.
+    // SAFETY: x9..x11 survive the syscall in both tasks (the child gets the parent's registers,
+    // x0 = 0); the child moves them into x0..x2 and uses no memory.
     unsafe {
         asm!(
-            "svc #0",                // clone3(x0 = args, x1 = size)
+            "svc #0",
             "cbnz x0, 2f",           // parent: done
             "mov x0, x9",            // child: execve(path, argv, envp)
             "mov x1, x10",
@@ -162,9 +153,12 @@ pub(crate) unsafe fn clone3_vm_execve(
             "2:",
             execve = const libc::SYS_execve,
             exit = const libc::SYS_exit,
-            inlateout("x0") args => ret,
-            in("x1") size,
-            inlateout("x8") libc::SYS_clone3 => _,
+            inlateout("x0") args[0] as isize => ret,
+            inlateout("x1") args[1] => _,
+            inlateout("x2") 0usize => _,
+            in("x3") 0usize,
+            in("x4") 0usize,
+            inlateout("x8") nr => _,
             in("x9") path,
             in("x10") argv,
             in("x11") envp,

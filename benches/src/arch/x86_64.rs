@@ -96,41 +96,16 @@ pub(crate) unsafe fn clone_vm_execve(
     argv: *const *const c_char,
     envp: *const *const c_char,
 ) -> isize {
-    let ret: isize;
-    // SAFETY: r12..r14 survive the syscall in both tasks; the child moves them into the
-    // argument registers and uses no memory or stack of its own.
+    // SAFETY: the caller's contract; ptid, ctid and tls are unused (0).
     unsafe {
-        asm!(
-            "syscall",               // clone(rdi = flags, rsi = stack, rdx = ptid, r10 = ctid, r8 = tls)
-            "test rax, rax",
-            "jnz 2f",                // parent: done
-            "mov rdi, r12",          // child: execve(path, argv, envp)
-            "mov rsi, r13",
-            "mov rdx, r14",
-            "mov eax, {execve}",
-            "syscall",
-            "mov eax, {exit}",       // execve failed: exit(127)
-            "mov edi, 127",
-            "syscall",
-            "ud2",
-            "2:",
-            execve = const libc::SYS_execve,
-            exit = const libc::SYS_exit,
-            inlateout("rax") libc::SYS_clone as isize => ret,
-            inlateout("rdi") flags => _,
-            inlateout("rsi") stack_top => _,
-            inlateout("rdx") 0usize => _,
-            in("r10") 0usize,
-            in("r8") 0usize,
-            in("r12") path,
-            in("r13") argv,
-            in("r14") envp,
-            lateout("rcx") _,
-            lateout("r11") _,
-            options(nostack),
-        );
+        clone_then_execve(
+            libc::SYS_clone,
+            [flags as usize, stack_top as usize, 0],
+            path,
+            argv,
+            envp,
+        )
     }
-    ret
 }
 
 /// `clone3(args, size)`; the child calls `execve(path, argv, envp)` at once and, if that
@@ -148,12 +123,30 @@ pub(crate) unsafe fn clone3_vm_execve(
     argv: *const *const c_char,
     envp: *const *const c_char,
 ) -> isize {
+    // SAFETY: the caller's contract; clone3 reads its first two arguments only.
+    unsafe { clone_then_execve(libc::SYS_clone3, [args as usize, size, 0], path, argv, envp) }
+}
+
+/// System call `nr` (`clone` or `clone3`) with `args` in `rdi rsi rdx` and 0 in `r10 r8`; in
+/// the child (`rax == 0`) `execve(path, argv, envp)`, then `exit(127)`.
+///
+/// # Safety
+///
+/// `nr` and `args` must make a clone whose child runs on a stack that outlives it (or on none
+/// of its own: the child half uses no memory); `path`, `argv` and `envp` as for `execve`.
+unsafe fn clone_then_execve(
+    nr: libc::c_long,
+    args: [usize; 3],
+    path: *const c_char,
+    argv: *const *const c_char,
+    envp: *const *const c_char,
+) -> isize {
     let ret: isize;
-    // SAFETY: as in `clone_vm_execve`: r12..r14 survive the syscall in both tasks, and the
-    // child uses no memory or stack of its own.
+    // SAFETY: r12..r14 survive the syscall in both tasks; the child moves them into the
+    // argument registers and uses no memory or stack of its own.
     unsafe {
         asm!(
-            "syscall",               // clone3(rdi = args, rsi = size)
+            "syscall",               // clone(rdi, rsi, rdx, r10, r8) or clone3(rdi, rsi)
             "test rax, rax",
             "jnz 2f",                // parent: done
             "mov rdi, r12",          // child: execve(path, argv, envp)
@@ -168,10 +161,12 @@ pub(crate) unsafe fn clone3_vm_execve(
             "2:",
             execve = const libc::SYS_execve,
             exit = const libc::SYS_exit,
-            inlateout("rax") libc::SYS_clone3 as isize => ret,
-            inlateout("rdi") args => _,
-            inlateout("rsi") size => _,
-            lateout("rdx") _,
+            inlateout("rax") nr as isize => ret,
+            inlateout("rdi") args[0] => _,
+            inlateout("rsi") args[1] => _,
+            inlateout("rdx") args[2] => _,
+            in("r10") 0usize,
+            in("r8") 0usize,
             in("r12") path,
             in("r13") argv,
             in("r14") envp,
