@@ -100,6 +100,19 @@ fn no_fd_leaks_on_reuse_failure_or_fd_exhaustion() {
     assert!(child.wait().unwrap().success());
     drop(child);
     assert_eq!(fd_count(), before, "after the Command checks");
+
+    // 5. `Child::wait_timeout` without a pidfd and with no fd free for its temporary one falls
+    // back to `try_wait` with sleeps: a running child times out, an exiting one is reaped.
+    let mut child = aspawn::Command::new("sleep").arg("0.3").create_pidfd(false).spawn().unwrap();
+    let (early, late) = {
+        let _t = Tight::new(0);
+        let early = child.wait_timeout(std::time::Duration::from_millis(20)).map_err(|e| e.kind());
+        let late = child.wait_timeout(std::time::Duration::from_secs(30)).map_err(|e| e.kind());
+        (early, late)
+    };
+    assert_eq!(early, Ok(None), "still running after 20 ms");
+    assert!(late.is_ok_and(|s| s.is_some_and(|s| s.success())), "{late:?}");
+    assert_eq!(fd_count(), before, "after wait_timeout");
 }
 
 /// `RLIMIT_NOFILE` lowered and fds filled so that exactly `free` fds are free; undone on drop.
