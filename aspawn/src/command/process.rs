@@ -124,8 +124,8 @@ impl PendingChild {
     /// stdin is closed first, as [`Child::wait`] does, so a child reading it sees end of file.
     ///
     /// Where only the status matters this sleeps once, where `wait_released` followed by
-    /// `Child::wait` sleeps twice (woken at the exec, then at the exit); [`Command::status`]
-    /// waits this way.
+    /// `Child::wait` sleeps twice (woken at the exec, then at the exit);
+    /// [`Command::status`](crate::Command::status) waits this way.
     ///
     /// ```
     /// use aspawn::Command;
