@@ -128,6 +128,36 @@ fn a_killed_child_does_not_release_the_stack_under_its_grandchild() {
     }
 }
 
+/// The same through `Spawned::wait`, which reaps the child first: the killed child's exit must
+/// not hand the stack back while its grandchild still runs on it.
+#[test]
+fn wait_after_a_killed_child_returns_the_stack_only_after_its_grandchild() {
+    let (gate_r, mut gate_w) = std::io::pipe().unwrap();
+    let (mut ready_r, ready_w) = std::io::pipe().unwrap();
+    let spawned = hand_spawn::<spawns_gated, _>(
+        Stack::new().unwrap().with_pidfd(),
+        (&ready_w, &gate_r, &gate_w),
+    )
+    .unwrap();
+    let mut b = [0u8; 1];
+    ready_r.read_exact(&mut b).unwrap();
+    spawned.kill().unwrap();
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn(move || {
+        let released = spawned.wait();
+        done_tx.send(()).unwrap();
+        released
+    });
+    // The child is reaped by `wait`; its grandchild is blocked on `gate`, still on the stack.
+    assert!(
+        done_rx.recv_timeout(Duration::from_millis(300)).is_err(),
+        "wait returned while the grandchild still runs on the stack"
+    );
+    gate_w.write_all(b"x").unwrap();
+    let (mut child, _stack) = waiter.join().unwrap().unwrap();
+    assert_eq!(child.wait().unwrap().signal_or_code(), (Some(libc::SIGKILL), None));
+}
+
 /// One level deeper: the great-grandchild kills the grandchild (its parent, suspended in
 /// `CLONE_VFORK`), which resumes the child while the great-grandchild still runs on the stack.
 /// Neither the child's `spawn` may return nor the stack be released until it is gone.

@@ -88,10 +88,10 @@ fn foreign_reapers_never_confuse_a_wait() {
         let (mut ours, mut lost) = (0, 0);
         for i in 0..200 {
             let code = 1 + i % 250;
-            let (mut child, s) = aspawn::spawn!(launch(stack, pidfd), exit_with, (code))
-                .unwrap()
-                .wait_released()
-                .unwrap();
+            let spawned = aspawn::spawn!(launch(stack, pidfd), exit_with, (code)).unwrap();
+            // Every other child through `Spawned::wait`, which reaps before taking the release.
+            let (mut child, s) =
+                if i % 2 == 0 { spawned.wait_released() } else { spawned.wait() }.unwrap();
             stack = s;
             match child.wait() {
                 Ok(st) => {
@@ -136,5 +136,11 @@ fn sig_ign_role() {
         }
         let mut theirs = std::process::Command::new("/bin/true").spawn().unwrap();
         assert!(echild(&theirs.wait().unwrap_err()));
+        // `Spawned::wait`: the stack still comes back, and the child's wait says ECHILD.
+        let (mut child, s) =
+            aspawn::spawn!(launch(stack, pidfd), exit_with, (9)).unwrap().wait().unwrap();
+        stack = s;
+        let e = child.wait().unwrap_err();
+        assert!(echild(&e), "Spawned::wait, pidfd={pidfd}: {e}");
     }
 }

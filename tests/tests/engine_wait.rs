@@ -12,9 +12,13 @@ fn run(cx: &Ctx, prog: CStrRef, argv: Argv, envp: Envp) -> ChildResult {
     cx.execve(prog, argv, envp).context("execve")
 }
 
-/// Whether `pid` is still a process (a zombie counts) of this machine.
-fn exists(pid: i32) -> bool {
-    std::path::Path::new(&format!("/proc/{pid}")).exists()
+/// Whether `pid` is still a child of this process (running or a zombie): its `/proc` entry
+/// names us as its parent. A pid reused meanwhile by an unrelated process does not count.
+fn is_our_child(pid: i32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
+    // "pid (comm) state ppid …": comm may hold spaces, so split after its closing ')'.
+    let rest = &stat[stat.rfind(')').unwrap() + 1..];
+    rest.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok()) == Some(std::process::id())
 }
 
 #[test]
@@ -27,7 +31,7 @@ fn wait_gives_the_status_reaped_and_the_stack_again() {
     .unwrap();
     let pid = spawned.pid();
     let (mut child, stack) = spawned.wait().unwrap();
-    assert!(!exists(pid), "the child was reaped: no zombie left");
+    assert!(!is_our_child(pid), "the child was reaped: no zombie left");
     assert_eq!(child.wait().unwrap().code(), Some(3));
     assert_eq!(child.wait().unwrap().code(), Some(3), "the same status again");
     // The stack is free for the next child.
@@ -55,7 +59,7 @@ fn wait_reports_a_failed_exec_with_its_child_reaped() {
     let pid = spawned.pid();
     let mut failed = spawned.wait().unwrap_err();
     assert_eq!((failed.errno(), failed.step()), (Errno::NOENT, "execve"));
-    assert!(!exists(pid));
+    assert!(!is_our_child(pid), "reaped: no zombie left");
     assert_eq!(failed.child().wait().unwrap().code(), Some(127));
 }
 
