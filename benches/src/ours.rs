@@ -40,15 +40,17 @@ pub fn spawn_exec_with(launch: Launch, prog: &CStr, inherit_env: bool) -> Spawne
 /// Waits for the child's exit (one sleep, as every peer's reap), checks its status; returns
 /// the stack.
 pub fn reap_exec(spawned: Spawned) -> Stack {
-    let (mut child, stack) = spawned.wait().expect("child exec'd");
-    let status = child.wait().expect("Child::wait");
-    assert!(status.success(), "child: {status}");
-    stack
+    check_success(spawned.wait())
 }
 
 /// [`reap_exec`] in two sleeps: woken at the release (exec), then at the exit.
 pub fn reap_exec_released_first(spawned: Spawned) -> Stack {
-    let (mut child, stack) = spawned.wait_released().expect("child released after exec");
+    check_success(spawned.wait_released())
+}
+
+/// The child's status must be success; gives the stack back.
+fn check_success(released: aspawn::Released) -> Stack {
+    let (mut child, stack) = released.expect("child exec'd");
     let status = child.wait().expect("Child::wait");
     assert!(status.success(), "child: {status}");
     stack
