@@ -187,6 +187,10 @@ impl Spawned {
     /// Nothing but the child's exec or exit fires it: the parent kept no copy of the write end
     /// (so no process cloned or forked later holds one), and the child's `Ctx` refuses to write
     /// it, duplicate it, close it or replace it (`EBADF`); the copy it holds is close-on-exec.
+    /// One window remains, as for every pipe a spawn makes (std's stdio pipes too): a process
+    /// that *another thread* forks or clones while this spawn is under way, between the pipe's
+    /// creation and the close of the parent's copy (microseconds), holds a copy until it execs
+    /// or exits, and the wake-up waits for that too. It never fires early.
     ///
     /// ```
     /// use aspawn::{Ctx, Stack};

@@ -82,6 +82,9 @@ const ROLE: &str = "ASPAWN_TEST_WAKEUP_ROLE";
 
 #[test]
 fn with_fds_0_to_2_closed_the_child_gets_no_low_copy_of_the_wake_up_fd() {
+    // The copy of this binary is started by std (a clone of this process): started while another
+    // test's spawn is under way, it would hold that spawn's wake-up pipe until its own exec.
+    let _serial = serial();
     if std::env::var_os(ROLE).is_some() {
         // In the re-executed copy: close 0–2, spawn, report through the exit status.
         // SAFETY: closing our own standard fds; nothing else of this process uses them.
